@@ -1,0 +1,561 @@
+import logging
+import re
+from datetime import timedelta
+
+from odoo import _, api, fields, models, modules, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
+from odoo.addons.phone_validation.tools import phone_validation
+
+_logger = logging.getLogger(__name__)
+
+# Mainland-China mobile numbers: 11 digits on the prefixes the MIIT numbering
+# plan assigns to mobile networks (13x, 145-149, 15x but 154, 162/165-167, 170-178,
+# 18x, 19x but 194). A national numbering fact, not a dealership rule.
+CN_MOBILE_RE = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
+QQ_RE = re.compile(r"^[1-9]\d{4,11}$")
+# WeChat ids: 6-20 letters, digits, '_' or '-', starting with a letter; many
+# customers give their mobile number instead, which WeChat also finds.
+WECHAT_RE = re.compile(r"^(?:[A-Za-z][-_A-Za-z0-9]{5,19}|1\d{10})$")
+
+# Fields of the entry standard (R2.2, R5.2) whose change re-checks it.
+SHOWROOM_ENTRY_FIELDS = (
+    "team_id",
+    "type",
+    "active",
+    "partner_id",
+    "contact_name",
+    "partner_name",
+    "mobile",
+    "email_from",
+    "showroom_grade_id",
+    "showroom_purchase_type",
+    "showroom_customer_kind",
+    "showroom_channel_id",
+    "showroom_referrer_id",
+    "showroom_introducer_id",
+    "showroom_subdealer_id",
+    "country_id",
+    "city_id",
+    "city",
+    "street",
+    "showroom_qq",
+    "showroom_wechat",
+)
+
+
+class CrmLead(models.Model):
+    """Showroom opportunities: the opportunities of a team whose "Showroom rules"
+    flag is on.
+
+    R2/R5.2: they are entered to a standard (grade, customer name, mobile,
+    channel and its companion, customer type, county-level city, street address).
+    R3/R4.1: an open showroom opportunity always has an open follow-up, spaced by
+    its grade; R4.3: each done follow-up records the customer's feedback and
+    brings the next one (see ``mail.activity``).
+    """
+
+    _inherit = "crm.lead"
+
+    is_showroom = fields.Boolean(related="team_id.is_showroom", string="Showroom opportunity")
+    showroom_grade_id = fields.Many2one(
+        "showroom.grade",
+        string="Grade",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        group_expand="_read_group_showroom_grade_ids",
+        help="How soon the customer will order or take delivery; sets the longest gap "
+        "between follow-ups (R3).",
+    )
+    showroom_purchase_type = fields.Selection(
+        [
+            ("first", "First purchase"),
+            ("additional", "Additional car"),
+            ("replacement", "Replacement"),
+        ],
+        string="Purchase type",
+    )
+    showroom_customer_kind = fields.Selection(
+        [("person", "Person"), ("company", "Company")],
+        string="Customer is a",
+        default="person",
+    )
+    showroom_channel_id = fields.Many2one(
+        "showroom.source.channel", string="Source channel", ondelete="restrict", index="btree_not_null"
+    )
+    showroom_channel_companion = fields.Selection(related="showroom_channel_id.companion")
+    showroom_referrer_id = fields.Many2one(
+        "res.partner",
+        string="Referring customer",
+        index="btree_not_null",
+        help="The (old) customer who referred this prospect (R2.5).",
+    )
+    showroom_introducer_id = fields.Many2one(
+        "res.partner",
+        string="Introducer",
+        index="btree_not_null",
+        help="The group leader or staff member who introduced the customer (R2.6); "
+        "employees are found by their work contact.",
+    )
+    showroom_subdealer_id = fields.Many2one(
+        "res.partner",
+        string="Sub-dealer",
+        index="btree_not_null",
+        help="The second-network dealer who brings the customer at delivery (R2.7).",
+    )
+    city_id = fields.Many2one(
+        "res.city",
+        string="County / District",
+        compute="_compute_partner_address_values",
+        readonly=False,
+        store=True,
+        domain="[('country_id', '=?', country_id), ('state_id', '=?', state_id)]",
+        help="City down to the county (R2.8).",
+    )
+    showroom_enforce_cities = fields.Boolean(related="country_id.enforce_cities")
+    showroom_qq = fields.Char(string="QQ")
+    showroom_wechat = fields.Char(string="WeChat")
+    showroom_remarks = fields.Text(
+        string="Recognition remarks",
+        help="Traits that help recognise the customer on the next visit (R2.9).",
+    )
+    showroom_followup_ids = fields.One2many(
+        "mail.activity",
+        "res_id",
+        string="Follow-up history",
+        domain=[("res_model", "=", "crm.lead"), ("activity_type_id.is_showroom_followup", "=", True)],
+        context={"active_test": False},
+    )
+    showroom_next_followup_date = fields.Date(
+        string="Next follow-up", compute="_compute_showroom_followup", search="_search_showroom_next_followup_date"
+    )
+    showroom_followup_state = fields.Selection(
+        [
+            ("none", "No follow-up"),
+            ("overdue", "Overdue"),
+            ("today", "Due today"),
+            ("planned", "Planned"),
+        ],
+        string="Follow-up",
+        compute="_compute_showroom_followup",
+        search="_search_showroom_followup_state",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _read_group_showroom_grade_ids(self, grades, domain):
+        return grades.search([])
+
+    @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id", "stage_id", "team_id", "type")
+    def _compute_showroom_followup(self):
+        today = fields.Date.context_today(self)
+        for lead in self:
+            deadlines = [
+                act.date_deadline for act in lead.activity_ids if act.activity_type_id.is_showroom_followup
+            ]
+            next_date = min(deadlines, default=False)
+            lead.showroom_next_followup_date = next_date
+            if not lead.is_showroom or lead.type != "opportunity" or lead.stage_id.is_won or not lead.active:
+                lead.showroom_followup_state = False
+            elif not next_date:
+                lead.showroom_followup_state = "none"
+            elif next_date < today:
+                lead.showroom_followup_state = "overdue"
+            elif next_date == today:
+                lead.showroom_followup_state = "today"
+            else:
+                lead.showroom_followup_state = "planned"
+
+    def _search_showroom_followup_state(self, operator, value):
+        if operator not in ("=", "in"):
+            raise NotImplementedError(_("Unsupported search on the follow-up state."))
+        states = [value] if operator == "=" else list(value)
+        today = fields.Date.context_today(self)
+        followup = [("activity_type_id.is_showroom_followup", "=", True)]
+        domains = {
+            "none": [("activity_ids", "not any", followup)],
+            "overdue": [("activity_ids", "any", [*followup, ("date_deadline", "<", today)])],
+            "today": [("activity_ids", "any", [*followup, ("date_deadline", "=", today)])],
+            "planned": [("activity_ids", "any", [*followup, ("date_deadline", ">", today)])],
+        }
+        unknown = set(states) - set(domains)
+        if unknown:
+            raise NotImplementedError(_("Unsupported search on the follow-up state."))
+        return expression.AND(
+            [
+                [("is_showroom", "=", True), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)],
+                expression.OR([domains[state] for state in states]),
+            ]
+        )
+
+    def _search_showroom_next_followup_date(self, operator, value):
+        return [
+            (
+                "activity_ids",
+                "any",
+                [("activity_type_id.is_showroom_followup", "=", True), ("date_deadline", operator, value)],
+            )
+        ]
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(*SHOWROOM_ENTRY_FIELDS)
+    def _check_showroom_entry_standard(self):
+        """R2.2/R5.2: the fields marked required must be filled on showroom
+        opportunities; R2.5-R2.7: the channel's companion is recorded."""
+        for lead in self._showroom_filter_entered():
+            missing = lead._showroom_missing_fields()
+            if missing:
+                raise ValidationError(
+                    _(
+                        "The showroom opportunity “%(lead)s” cannot be saved without: %(fields)s.",
+                        lead=lead.name,
+                        fields=", ".join(missing),
+                    )
+                )
+
+    @api.constrains("mobile", "email_from", "showroom_qq", "showroom_wechat", "team_id", "country_id")
+    def _check_showroom_contact_formats(self):
+        for lead in self._showroom_filter_entered():
+            if lead.mobile:
+                lead._showroom_format_mobile(lead.mobile)
+            if lead.email_from and not tools.email_normalize(lead.email_from):
+                raise ValidationError(_("“%s” is not a valid email address.", lead.email_from))
+            if lead.showroom_qq and not QQ_RE.match(lead.showroom_qq):
+                raise ValidationError(
+                    _("“%s” is not a QQ number: it has 5 to 12 digits and does not start with 0.", lead.showroom_qq)
+                )
+            if lead.showroom_wechat and not WECHAT_RE.match(lead.showroom_wechat):
+                raise ValidationError(
+                    _(
+                        "“%s” is not a WeChat id: 6 to 20 letters, digits, “_” or “-”, starting with a "
+                        "letter (or the mobile number the customer uses on WeChat).",
+                        lead.showroom_wechat,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # ONCHANGE
+    # ------------------------------------------------------------
+
+    @api.onchange("city_id")
+    def _onchange_city_id(self):
+        if self.city_id:
+            self.city = self.city_id.name
+            self.zip = self.city_id.zipcode or self.zip
+            self.state_id = self.city_id.state_id
+            self.country_id = self.city_id.country_id
+
+    @api.onchange("showroom_channel_id")
+    def _onchange_showroom_channel_id(self):
+        companion = self.showroom_channel_id.companion
+        if companion != "referrer":
+            self.showroom_referrer_id = False
+        if companion != "introducer":
+            self.showroom_introducer_id = False
+        if companion != "subdealer":
+            self.showroom_subdealer_id = False
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._showroom_normalize_mobile()
+        open_leads = leads._showroom_filter_open()
+        if open_leads:
+            open_leads._showroom_create_followups(first=True)
+        return leads
+
+    def write(self, vals):
+        if vals.get("active") is False:
+            self.filtered("active")._showroom_close_followups("lost")
+        reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
+        result = super().write(vals)
+        if "mobile" in vals or "team_id" in vals or "country_id" in vals:
+            self._showroom_normalize_mobile()
+        if "stage_id" in vals:
+            self.filtered(lambda lead: lead.stage_id.is_won)._showroom_close_followups("won")
+        if "user_id" in vals:
+            self._showroom_reassign_followups()
+        if "showroom_grade_id" in vals:
+            self._showroom_pull_in_followups()
+        if reopen_check:
+            self._showroom_schedule_missing_followups()
+        return result
+
+    def toggle_active(self):
+        # mail.activity.mixin deletes the open activities of records it archives:
+        # close the follow-ups first so they stay in the history.
+        self.filtered("active")._showroom_close_followups("lost")
+        return super().toggle_active()
+
+    def _prepare_address_values_from_partner(self, partner):
+        # the county follows the partner's address with the other address fields, or stays
+        values = super()._prepare_address_values_from_partner(partner)
+        from_partner = any(partner[fname] for fname in PARTNER_ADDRESS_FIELDS_TO_SYNC)
+        values["city_id"] = partner.city_id if from_partner else self.city_id
+        return values
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        values = super()._prepare_customer_values(partner_name, is_company=is_company, parent_id=parent_id)
+        values["city_id"] = self.city_id.id
+        return values
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_showroom_open_followups(self):
+        self.ensure_one()
+        return {
+            "name": _("Follow-ups of %s", self.name),
+            "type": "ir.actions.act_window",
+            "res_model": "mail.activity",
+            "view_mode": "list,form",
+            "views": [(self.env.ref("crm_showroom.mail_activity_view_list_showroom_followup").id, "list")],
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id), ("is_showroom_followup", "=", True)],
+            "context": {"active_test": False},
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _showroom_open_domain(self):
+        """Open showroom opportunities: active, not won, in a showroom team."""
+        return [
+            ("type", "=", "opportunity"),
+            ("active", "=", True),
+            ("team_id.is_showroom", "=", True),
+            ("stage_id.is_won", "=", False),
+        ]
+
+    def _showroom_filter_open(self):
+        return self.filtered(
+            lambda lead: lead.active and lead.type == "opportunity" and lead.team_id.is_showroom and not lead.stage_id.is_won
+        )
+
+    def _showroom_filter_entered(self):
+        """Showroom opportunities to which the entry standard applies."""
+        return self.filtered(lambda lead: lead.active and lead.type == "opportunity" and lead.team_id.is_showroom)
+
+    def _showroom_missing_fields(self):
+        """Labels of the required fields this opportunity lacks (R2.2, R5.2, R2.5-R2.8)."""
+        self.ensure_one()
+
+        def label(fname):
+            return self._fields[fname]._description_string(self.env)
+
+        missing = []
+        if not self.showroom_grade_id:
+            missing.append(label("showroom_grade_id"))
+        if self.showroom_customer_kind == "company":
+            if not (self.partner_name or self.partner_id.is_company):
+                missing.append(label("partner_name"))
+        elif not (self.contact_name or self.partner_id):
+            missing.append(label("contact_name"))
+        for fname in ("mobile", "showroom_channel_id", "showroom_purchase_type", "showroom_customer_kind", "street"):
+            if not self[fname]:
+                missing.append(label(fname))
+        companion_field = {
+            "referrer": "showroom_referrer_id",
+            "introducer": "showroom_introducer_id",
+            "subdealer": "showroom_subdealer_id",
+        }.get(self.showroom_channel_id.companion)
+        if companion_field and not self[companion_field]:
+            missing.append(label(companion_field))
+        if self.country_id.enforce_cities:
+            if not self.city_id:
+                missing.append(label("city_id"))
+        elif not self.city:
+            missing.append(label("city"))
+        return missing
+
+    def _showroom_format_mobile(self, number):
+        """Return the number in international format, or raise a ValidationError.
+
+        Mainland-China mobiles are checked here (11 digits on a mobile prefix);
+        other countries' numbers go through Odoo's phone validation."""
+        self.ensure_one()
+        country = self.country_id or self.company_id.country_id or self.env.company.country_id
+        digits = re.sub(r"[\s\-().]", "", number)
+        is_china = digits.startswith(("+86", "0086")) or (
+            not digits.startswith(("+", "00")) and (not country or country.code == "CN")
+        )
+        if is_china:
+            national = re.sub(r"^(?:\+86|0086)", "", digits)
+            if not CN_MOBILE_RE.match(national):
+                raise ValidationError(
+                    _(
+                        "“%s” is not a mainland-China mobile number: it has 11 digits and starts with "
+                        "13-19 (for example 138 0013 8000).",
+                        number,
+                    )
+                )
+            return f"+86 {national[:3]} {national[3:7]} {national[7:]}"
+        try:
+            return phone_validation.phone_format(
+                number,
+                country.code if country else None,
+                country.phone_code if country else None,
+                force_format="INTERNATIONAL",
+                raise_exception=True,
+            )
+        except UserError as error:
+            raise ValidationError(
+                _("“%(number)s” is not a valid mobile number: %(error)s", number=number, error=error)
+            ) from error
+
+    def _showroom_normalize_mobile(self):
+        for lead in self._showroom_filter_entered().filtered("mobile"):
+            formatted = lead._showroom_format_mobile(lead.mobile)
+            if formatted != lead.mobile:
+                lead.mobile = formatted
+
+    def _showroom_latest_followup_deadline(self, today):
+        """R3: the latest deadline the next follow-up may have."""
+        self.ensure_one()
+        return today + timedelta(days=self.showroom_grade_id.followup_interval_days)
+
+    def _showroom_followup_user(self):
+        self.ensure_one()
+        return self.user_id or self.team_id.user_id or self.env.user
+
+    def _showroom_create_followups(self, deadline=None, summary=None, first=False):
+        """Create one open follow-up on each lead of ``self``, for its salesperson.
+
+        Without ``deadline``: the first follow-up (``first``) is due within the
+        team's first-follow-up delay (R4.1's 48 hours), the next ones at today plus
+        the grade's interval (R3), whichever comes first. No notification mail is
+        sent: the follow-up shows in the consultant's activities. Like Odoo's own
+        automated activities, nothing is created under ``mail_activity_automation_skip``
+        (imports of history, demo data); the nightly sweep catches up."""
+        if not self or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        activity_type = self.env.ref("crm_showroom.activity_type_followup")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        default_summary = _("First follow-up") if first else activity_type.summary
+        vals_list = []
+        for lead in self:
+            lead_deadline = deadline
+            if not lead_deadline:
+                days = [lead.team_id.showroom_first_followup_days] if first else []
+                if lead.showroom_grade_id:
+                    days.append(lead.showroom_grade_id.followup_interval_days)
+                lead_deadline = today + timedelta(days=min(days or [0]))
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": lead._showroom_followup_user().id,
+                    "date_deadline": lead_deadline,
+                    "summary": summary or default_summary,
+                    "note": activity_type.default_note,
+                    "automated": True,
+                }
+            )
+        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _showroom_schedule_missing_followups(self, deadline=None, summary=None):
+        """R4.1: give the open showroom opportunities of ``self`` that have no open
+        follow-up one. Returns the follow-ups created."""
+        open_leads = self._showroom_filter_open()
+        if not open_leads:
+            return self.env["mail.activity"]
+        missing = self.search([("id", "in", open_leads.ids), ("showroom_followup_state", "=", "none")])
+        return missing._showroom_create_followups(deadline=deadline, summary=summary)
+
+    def _showroom_open_followups(self):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id.is_showroom_followup", "=", True),
+            ]
+        )
+
+    def _showroom_close_followups(self, reason):
+        """Won or lost: the open follow-ups are closed without execution and stay
+        in the history; they are no breach."""
+        followups = self.sudo()._showroom_open_followups() if self else None
+        if followups:
+            # sudo: closing belongs to the opportunity's own state change, which the
+            # user is allowed to make; only these leads' follow-ups are touched.
+            followups.write({"active": False, "showroom_closed_reason": reason})
+
+    def _showroom_reassign_followups(self):
+        """The open follow-ups move with the opportunity to its new salesperson (G1 handover)."""
+        for lead in self.filtered("user_id"):
+            followups = lead._showroom_open_followups().filtered(lambda act, lead=lead: act.user_id != lead.user_id)
+            if followups:
+                followups.with_context(mail_activity_quick_update=True).write({"user_id": lead.user_id.id})
+
+    def _showroom_pull_in_followups(self):
+        """R3: after a grade change an open follow-up is due at the latest at
+        today plus the new grade's interval."""
+        leads = self._showroom_filter_open().filtered("showroom_grade_id")
+        if not leads:
+            return
+        today = fields.Date.context_today(self)
+        leads_by_id = {lead.id: lead for lead in leads}
+        by_deadline = {}
+        for followup in leads._showroom_open_followups():
+            latest = leads_by_id[followup.res_id]._showroom_latest_followup_deadline(today)
+            if followup.date_deadline > latest:
+                by_deadline.setdefault(latest, self.env["mail.activity"])
+                by_deadline[latest] |= followup
+        for latest, followups in by_deadline.items():
+            followups.write({"date_deadline": latest})
+
+    @api.model
+    def _cron_showroom_followup_sweep(self, batch_size=1000):
+        """Nightly safety net of R4.1: every open showroom opportunity without an
+        open follow-up gets one, due today.
+
+        Works in batches of ``batch_size`` opportunities in id order, reporting
+        progress and committing after each batch (outside tests), so it is safe while
+        users work and resumes where it stopped. A batch that fails is retried one
+        opportunity at a time; an opportunity that still fails is logged and skipped."""
+        domain = self._showroom_open_domain() + [("showroom_followup_state", "=", "none")]
+        remaining = self.search_count(domain)
+        today = fields.Date.context_today(self)
+        summary = _("Follow-up (scheduled by the nightly check)")
+        fixed = failed = last_id = 0
+        while True:
+            leads = self.search(domain + [("id", ">", last_id)], order="id", limit=batch_size)
+            if not leads:
+                break
+            last_id = leads[-1].id
+            try:
+                with self.env.cr.savepoint():
+                    fixed += len(leads._showroom_create_followups(deadline=today, summary=summary))
+            except Exception:  # noqa: BLE001 - one bad record must not stop the sweep
+                for lead in leads:
+                    try:
+                        with self.env.cr.savepoint():
+                            fixed += len(lead._showroom_create_followups(deadline=today, summary=summary))
+                    except Exception:
+                        failed += 1
+                        _logger.exception("Showroom follow-up sweep: could not schedule a follow-up on lead %s", lead.id)
+            remaining = max(remaining - len(leads), 0)
+            self.env["ir.cron"]._notify_progress(done=fixed, remaining=remaining)
+            if not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        _logger.info("Showroom follow-up sweep: %s opportunities given a follow-up, %s failed", fixed, failed)
+        return fixed
+

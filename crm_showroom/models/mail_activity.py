@@ -1,0 +1,275 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+
+class MailActivity(models.Model):
+    """Showroom follow-ups are activities whose type is flagged
+    ``is_showroom_followup``.
+
+    R4.3: a follow-up is marked done only with the customer's feedback (at least
+    one reason and what they said); the done follow-up keeps both, and a manager
+    may write an instruction on it (R8.3). R4.1: the last open follow-up of an
+    open showroom opportunity cannot be deleted, except by a showroom manager who
+    gives a reason; R3: its deadline never lies beyond the grade's interval.
+    """
+
+    _inherit = "mail.activity"
+
+    is_showroom_followup = fields.Boolean(related="activity_type_id.is_showroom_followup")
+    showroom_feedback_reason_ids = fields.Many2many(
+        "showroom.feedback.reason",
+        "mail_activity_showroom_feedback_reason_rel",
+        "activity_id",
+        "reason_id",
+        string="Customer feedback",
+        help="What the customer said, as the basis of the next follow-up (R4.3).",
+    )
+    showroom_feedback = fields.Text(string="Feedback details")
+    showroom_closed_reason = fields.Selection(
+        [("won", "Opportunity won"), ("lost", "Opportunity lost")],
+        string="Closed because",
+        readonly=True,
+        help="Set when the follow-up was closed without being executed because its "
+        "opportunity was won or lost; such a follow-up is no breach.",
+    )
+    showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
+    showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
+    showroom_instruction_date = fields.Datetime(string="Instructed on", readonly=True)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("date_deadline", "active", "res_id", "activity_type_id")
+    def _check_showroom_followup_deadline(self):
+        """R3: an open follow-up of an open showroom opportunity is due within
+        the grade's interval from today."""
+        if self.env.su:
+            return
+        leads_by_id = self._showroom_open_leads_by_id()
+        today = fields.Date.context_today(self)
+        for activity in self:
+            lead = leads_by_id.get(activity.res_id) if activity.active else None
+            if not lead or not lead.showroom_grade_id:
+                continue
+            latest = lead._showroom_latest_followup_deadline(today)
+            if activity.date_deadline > latest:
+                raise ValidationError(
+                    _(
+                        "Grade %(grade)s customers are followed up at least every %(days)s days: "
+                        "the follow-up of “%(lead)s” must be due on or before %(date)s.",
+                        grade=lead.showroom_grade_id.code,
+                        days=lead.showroom_grade_id.followup_interval_days,
+                        lead=lead.display_name,
+                        date=fields.Date.to_string(latest),
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def unlink(self):
+        self._showroom_check_removal()
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_done(self):
+        """The list views' Done button: follow-ups need feedback, so they open the dialog."""
+        followups = self.filtered(lambda act: act.active and act.is_showroom_followup)
+        if followups:
+            return followups._showroom_action_open_done_dialog()
+        return super().action_done()
+
+    def action_feedback_schedule_next(self, feedback=False, attachment_ids=None):
+        """The chatter's "Done & Schedule Next": for a follow-up, open the dialog that
+        records the customer's feedback and the next follow-up in one step."""
+        followups = self.filtered(lambda act: act.active and act.is_showroom_followup)
+        if followups:
+            return followups._showroom_action_open_done_dialog(feedback)
+        return super().action_feedback_schedule_next(feedback=feedback, attachment_ids=attachment_ids)
+
+    def action_showroom_cancel(self):
+        self.ensure_one()
+        return {
+            "name": _("Cancel follow-up"),
+            "type": "ir.actions.act_window",
+            "res_model": "showroom.followup.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_activity_id": self.id},
+        }
+
+    def action_showroom_instruct(self):
+        self.ensure_one()
+        return {
+            "name": _("Manager instruction"),
+            "type": "ir.actions.act_window",
+            "res_model": "showroom.followup.instruction",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_activity_id": self.id,
+                "default_instruction": self.showroom_instruction,
+            },
+        }
+
+    def _showroom_action_open_done_dialog(self, feedback=False):
+        if len(self) > 1:
+            raise UserError(_("Record the customer's feedback of one follow-up at a time."))
+        return {
+            "name": _("Follow-up done"),
+            "type": "ir.actions.act_window",
+            "res_model": "showroom.followup.done",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_activity_id": self.id,
+                "default_feedback": feedback or self.showroom_feedback,
+                "default_reason_ids": self.showroom_feedback_reason_ids.ids,
+            },
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """R4.3: a follow-up is done only with the customer's feedback, which it keeps;
+        then (R4.1) its opportunity gets its next follow-up, due at the done date plus
+        the grade's interval unless the context brings an earlier deadline
+        (``showroom_next_deadline``, from the "Done & schedule next" dialog)."""
+        followups = self.filtered("is_showroom_followup")
+        if not followups:
+            return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        if feedback:
+            followups.showroom_feedback = feedback
+        followups._showroom_check_feedback()
+        lead_ids = followups.filtered(lambda act: act.res_model == "crm.lead").mapped("res_id")
+        messages = self.env["mail.message"]
+        next_activities = self.env["mail.activity"]
+        others = self - followups
+        if others:
+            messages, next_activities = super(MailActivity, others)._action_done(
+                feedback=feedback, attachment_ids=attachment_ids
+            )
+        for followup in followups:
+            done_messages, done_next = super(MailActivity, followup)._action_done(
+                feedback=followup._showroom_feedback_summary(), attachment_ids=attachment_ids
+            )
+            messages |= done_messages
+            next_activities |= done_next
+        if lead_ids:
+            leads = self.env["crm.lead"].browse(lead_ids)
+            next_activities |= leads._showroom_schedule_missing_followups(
+                deadline=self.env.context.get("showroom_next_deadline"),
+                summary=self.env.context.get("showroom_next_summary"),
+            )
+        return messages, next_activities
+
+    def _showroom_check_feedback(self):
+        missing = self.filtered(
+            lambda act: not act.showroom_feedback_reason_ids or not (act.showroom_feedback or "").strip()
+        )
+        if missing:
+            raise UserError(
+                _(
+                    "Record what the customer said before marking the follow-up “%(summary)s” on "
+                    "“%(record)s” done: choose at least one feedback reason and write the details.",
+                    summary=missing[0].summary or missing[0].activity_type_id.name,
+                    record=missing[0].res_name,
+                )
+            )
+
+    def _showroom_feedback_summary(self):
+        """The text of the chatter message posted when the follow-up is done."""
+        self.ensure_one()
+        reasons = ", ".join(self.showroom_feedback_reason_ids.mapped("name"))
+        return _("Customer feedback: %(reasons)s\n%(details)s", reasons=reasons, details=self.showroom_feedback)
+
+    def _showroom_open_leads_by_id(self):
+        """The open showroom opportunities these activities are attached to, by id."""
+        lead_ids = {
+            act.res_id for act in self if act.res_model == "crm.lead" and act.res_id and act.is_showroom_followup
+        }
+        if not lead_ids:
+            return {}
+        leads = self.env["crm.lead"].browse(lead_ids).exists()._showroom_filter_open()
+        return {lead.id: lead for lead in leads}
+
+    def _showroom_check_removal(self):
+        """R4.1: refuse to delete the last open follow-up of an open showroom
+        opportunity. A showroom manager may, with a reason (given through the
+        context key ``showroom_followup_cancel_reason`` by the cancel dialog, which
+        logs it in the chatter). Superuser flows (archiving or deleting the
+        opportunity itself) are not concerned."""
+        if self.env.su:
+            return
+        open_followups = self.filtered("active")
+        leads_by_id = open_followups._showroom_open_leads_by_id()
+        if not leads_by_id:
+            return
+        remaining = self.env["mail.activity"]._read_group(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "in", list(leads_by_id)),
+                ("activity_type_id.is_showroom_followup", "=", True),
+                ("id", "not in", self.ids),
+            ],
+            ["res_id"],
+            ["__count"],
+        )
+        left_open = {res_id for res_id, count in remaining if count}
+        orphaned = [lead for lead_id, lead in leads_by_id.items() if lead_id not in left_open]
+        if not orphaned:
+            return
+        if self.env.context.get("showroom_followup_cancel_reason") and self.env.user.has_group(
+            "crm_showroom.group_showroom_manager"
+        ):
+            return
+        raise UserError(
+            _(
+                "“%(lead)s” must always have an open follow-up (showroom rule R4.1): mark this one "
+                "done with the customer's feedback, or schedule another one first. A showroom "
+                "manager can cancel it with a reason.",
+                lead=orphaned[0].display_name,
+            )
+        )
+
+    def _showroom_write_instruction(self, instruction):
+        """R8.3: a showroom manager writes an instruction on a done follow-up; the
+        consultant is notified on the opportunity's chatter."""
+        if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
+            raise AccessError(_("Only showroom managers can write instructions on follow-ups."))
+        if not (instruction or "").strip():
+            raise UserError(_("Write the instruction for the consultant."))
+        not_done = self.filtered(lambda act: act.active or not act.is_showroom_followup)
+        if not_done:
+            raise UserError(_("Instructions are written on done follow-ups."))
+        self.write(
+            {
+                "showroom_instruction": instruction,
+                "showroom_instruction_user_id": self.env.uid,
+                "showroom_instruction_date": fields.Datetime.now(),
+            }
+        )
+        for activity in self:
+            record = self.env[activity.res_model].browse(activity.res_id)
+            record.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    _(
+                        "Instruction on the follow-up “%(summary)s” done on %(date)s:",
+                        summary=activity.summary or activity.activity_type_id.name,
+                        date=fields.Date.to_string(activity.date_done),
+                    ),
+                    instruction,
+                ),
+                partner_ids=activity.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )

@@ -1,0 +1,18 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MailActivityType(models.Model):
+    _inherit = "mail.activity.type"
+
+    is_showroom_followup = fields.Boolean(
+        string="Showroom follow-up",
+        help="Activities of this type are showroom follow-ups: marking one done requires the "
+        "customer's feedback (R4.3), and an open one counts for the always-open rule (R4.1).",
+    )
+
+    @api.constrains("is_showroom_followup", "keep_done")
+    def _check_showroom_followup_keep_done(self):
+        """R4.3: done follow-ups and their feedback are the history managers inspect."""
+        if any(activity_type.is_showroom_followup and not activity_type.keep_done for activity_type in self):
+            raise ValidationError(_("Showroom follow-up activity types must keep done activities."))

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class ShowroomFeedbackReason(models.Model):
+    """What the customer said on a follow-up (R4.3): waiting for a price drop,
+    model not in stock, colour not available, concerns... At least one reason
+    is recorded on every done follow-up as the basis of the next one."""
+
+    _name = "showroom.feedback.reason"
+    _description = "Showroom Customer Feedback Reason"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("name_unique", "UNIQUE(name)", "A feedback reason with this name already exists."),
+    ]

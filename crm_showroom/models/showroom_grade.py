@@ -1,0 +1,51 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ShowroomGrade(models.Model):
+    """A prospect grade of the rule book (R3).
+
+    The grade says how soon the customer is expected to order or take delivery,
+    and how long a consultant may wait, at most, between two follow-ups of an
+    opportunity of that grade: O weekly, H every 2 days, A weekly, B every 2 weeks,
+    C every 3 weeks, N monthly (shipped defaults, editable by showroom managers).
+    """
+
+    _name = "showroom.grade"
+    _description = "Showroom Prospect Grade"
+    _order = "sequence, id"
+
+    code = fields.Char(required=True, size=4, help="Short code shown on badges, e.g. H.")
+    name = fields.Char(required=True, translate=True)
+    horizon = fields.Char(
+        translate=True,
+        help="What the grade means, e.g. 'order or delivery within 7 days'.",
+    )
+    followup_interval_days = fields.Integer(
+        string="Follow up at least every (days)",
+        required=True,
+        default=7,
+        help="Longest allowed gap between two follow-ups of an opportunity of this grade (R3).",
+    )
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code)", "A grade with this code already exists."),
+        (
+            "followup_interval_days_positive",
+            "CHECK(followup_interval_days > 0)",
+            "The follow-up interval of a grade must be at least one day.",
+        ),
+    ]
+
+    @api.constrains("followup_interval_days")
+    def _check_followup_interval_days(self):
+        if any(grade.followup_interval_days < 1 for grade in self):
+            raise ValidationError(_("The follow-up interval of a grade must be at least one day."))
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for grade in self:
+            grade.display_name = f"{grade.code} - {grade.name}" if grade.code else grade.name

@@ -1,0 +1,3 @@
+from . import showroom_followup_done
+from . import showroom_followup_cancel
+from . import showroom_followup_instruction

@@ -1,0 +1,75 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ShowroomFollowupDone(models.TransientModel):
+    """The "Done & schedule next" dialog of a showroom follow-up.
+
+    R4.3: records what the customer said (reasons and details) on the follow-up
+    and marks it done; R4.1/R3: on an open showroom opportunity, schedules the next
+    follow-up, by default at today plus the grade's interval, or earlier if the
+    consultant chooses (never later)."""
+
+    _name = "showroom.followup.done"
+    _description = "Showroom Follow-up Done"
+
+    activity_id = fields.Many2one("mail.activity", required=True, ondelete="cascade")
+    res_name = fields.Char(related="activity_id.res_name", string="Customer")
+    summary = fields.Char(related="activity_id.summary")
+    reason_ids = fields.Many2many("showroom.feedback.reason", string="Customer feedback")
+    feedback = fields.Text(string="What the customer said")
+    lead_id = fields.Many2one("crm.lead", compute="_compute_lead_id")
+    schedules_next = fields.Boolean(compute="_compute_lead_id")
+    latest_next_deadline = fields.Date(compute="_compute_lead_id", string="Due at the latest")
+    next_deadline = fields.Date(
+        string="Next follow-up on",
+        compute="_compute_next_deadline",
+        readonly=False,
+        store=True,
+    )
+    next_summary = fields.Char(string="Next follow-up about")
+
+    @api.depends("activity_id")
+    def _compute_lead_id(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            activity = wizard.activity_id
+            lead = (
+                self.env["crm.lead"].browse(activity.res_id)
+                if activity.res_model == "crm.lead" and activity.res_id
+                else self.env["crm.lead"]
+            )
+            open_lead = lead._showroom_filter_open()
+            wizard.lead_id = lead
+            wizard.schedules_next = bool(open_lead)
+            wizard.latest_next_deadline = (
+                open_lead._showroom_latest_followup_deadline(today) if open_lead.showroom_grade_id else False
+            )
+
+    @api.depends("latest_next_deadline")
+    def _compute_next_deadline(self):
+        for wizard in self:
+            wizard.next_deadline = wizard.latest_next_deadline
+
+    def action_done(self):
+        self.ensure_one()
+        activity = self.activity_id
+        if not activity.active:
+            raise UserError(_("This follow-up is already done."))
+        today = fields.Date.context_today(self)
+        if self.schedules_next and self.next_deadline:
+            if self.next_deadline < today:
+                raise UserError(_("The next follow-up cannot be due in the past."))
+            if self.latest_next_deadline and self.next_deadline > self.latest_next_deadline:
+                raise UserError(
+                    _(
+                        "The next follow-up must be due on or before %s (the grade's interval).",
+                        fields.Date.to_string(self.latest_next_deadline),
+                    )
+                )
+        activity.showroom_feedback_reason_ids = self.reason_ids
+        activity.with_context(
+            showroom_next_deadline=self.next_deadline or False,
+            showroom_next_summary=self.next_summary or False,
+        ).action_feedback(feedback=self.feedback)
+        return {"type": "ir.actions.act_window_close"}

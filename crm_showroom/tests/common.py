@@ -1,0 +1,111 @@
+from contextlib import contextmanager
+from datetime import date
+
+from odoo.tests import TransactionCase
+
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+
+class ShowroomCase(TransactionCase):
+    """The showroom fixture: a showroom team led by a manager with two
+    consultants, a plain sales team, and a helper that builds an opportunity
+    meeting the entry standard (R2.2, R5.2)."""
+
+    TODAY = date(2026, 3, 10)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, tz="Asia/Shanghai"))
+        cls.company = cls.env.company
+        cls.china = cls.env.ref("base.cn")
+        cls.hebei = cls.env.ref("base.state_cn_HE")
+        cls.county = cls.env["res.city"].search([("name", "=", "保定市定州市")], limit=1)
+        cls.company.country_id = cls.china
+
+        cls.manager = mail_new_test_user(
+            cls.env, login="sr_manager", name="Zhao Manager", tz="Asia/Shanghai",
+            groups="crm_showroom.group_showroom_manager",
+        )
+        cls.consultant = mail_new_test_user(
+            cls.env, login="sr_consultant", name="Li Consultant", tz="Asia/Shanghai",
+            groups="crm_showroom.group_showroom_consultant",
+        )
+        cls.consultant_2 = mail_new_test_user(
+            cls.env, login="sr_consultant2", name="Wang Consultant", tz="Asia/Shanghai",
+            groups="crm_showroom.group_showroom_consultant",
+        )
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Test Showroom",
+                "is_showroom": True,
+                "user_id": cls.manager.id,
+                "member_ids": [(6, 0, (cls.consultant | cls.consultant_2).ids)],
+            }
+        )
+        cls.plain_team = cls.env["crm.team"].create({"name": "Fleet Sales"})
+        cls.grades = {
+            code: cls.env.ref(f"crm_showroom.grade_{code.lower()}") for code in ("O", "H", "A", "B", "C", "N")
+        }
+        cls.followup_type = cls.env.ref("crm_showroom.activity_type_followup")
+        cls.walk_in = cls.env.ref("crm_showroom.channel_walk_in")
+        cls.referral = cls.env.ref("crm_showroom.channel_referral")
+        cls.reason_price = cls.env.ref("crm_showroom.feedback_reason_price_drop")
+        cls.reason_colour = cls.env.ref("crm_showroom.feedback_reason_colour_unavailable")
+        cls.old_customer = cls.env["res.partner"].create({"name": "Old Customer Chen"})
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):  # pylint: disable=arguments-differ
+        """Odoo's ``assertRaises`` runs the failing code in a savepoint, so that what
+        it wrote is rolled back and can be checked as not saved; unittest's
+        ``assertRaisesRegex`` does not. This one does both."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
+
+    @classmethod
+    def _lead_values(cls, **overrides):
+        values = {
+            "name": "Mr Sun - SUV 2.0T",
+            "type": "opportunity",
+            "team_id": cls.team.id,
+            "user_id": cls.consultant.id,
+            "contact_name": "孙先生",
+            "mobile": "13800138000",
+            "showroom_grade_id": cls.grades["A"].id,
+            "showroom_channel_id": cls.walk_in.id,
+            "showroom_purchase_type": "first",
+            "showroom_customer_kind": "person",
+            "country_id": cls.china.id,
+            "state_id": cls.hebei.id,
+            "city_id": cls.county.id,
+            "street": "中山路 88 号",
+        }
+        for fname, value in overrides.items():
+            if value is None:  # leave the field to its default / compute
+                values.pop(fname, None)
+            else:
+                values[fname] = value
+        return values
+
+    @classmethod
+    def _create_lead(cls, user=None, **overrides):
+        Lead = cls.env["crm.lead"].with_user(user) if user else cls.env["crm.lead"]
+        return Lead.create(cls._lead_values(**overrides))
+
+    @staticmethod
+    def _open_followups(lead):
+        return lead.env["mail.activity"].search(
+            [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id), ("is_showroom_followup", "=", True)]
+        )
+
+    @staticmethod
+    def _all_followups(lead):
+        return lead.env["mail.activity"].with_context(active_test=False).search(
+            [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id), ("is_showroom_followup", "=", True)]
+        )
+
+    def _mark_done(self, followup, text="Wants to wait for the spring promotion", reasons=None, **context):
+        followup.showroom_feedback_reason_ids = reasons or self.reason_price
+        return followup.with_context(**context).action_feedback(feedback=text)

@@ -1,0 +1,41 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged, users
+
+from .common import ShowroomCase
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_performance")
+@freeze_time("2026-03-10 02:00:00")
+class TestPerformance(ShowroomCase):
+    """Query counts of the consultant's two everyday writes. A rising number
+    means a query per record crept in."""
+
+    @users("sr_consultant")
+    def test_query_count_create_opportunity(self):
+        Lead = self.env["crm.lead"]
+        values = self._lead_values()
+        Lead.create(dict(values, name="warm-up"))  # warm the caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(sr_consultant=28):
+            Lead.create(dict(values, name="measured"))
+
+    @users("sr_consultant")
+    def test_query_count_create_many_opportunities_is_batched(self):
+        Lead = self.env["crm.lead"]
+        Lead.create(self._lead_values(name="warm-up"))
+        self.env.invalidate_all()
+        with self.assertQueryCount(sr_consultant=48):
+            Lead.create([self._lead_values(name=f"batch {i}") for i in range(20)])
+
+    @users("sr_consultant")
+    def test_query_count_mark_followup_done(self):
+        leads = self.env["crm.lead"].create([self._lead_values(name=f"lead {i}") for i in range(2)])
+        followups = self.env["mail.activity"].search(
+            [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)], order="res_id"
+        )
+        self._mark_done(followups[0])  # warm-up
+        self.env.invalidate_all()
+        followups[1].showroom_feedback_reason_ids = self.reason_price
+        with self.assertQueryCount(sr_consultant=24):
+            followups[1].action_feedback(feedback="Will come back with his wife on Saturday")

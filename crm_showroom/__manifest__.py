@@ -17,7 +17,7 @@ Turns Odoo CRM into the customer system of a car dealership showroom.
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
     "license": "LGPL-3",
-    "depends": ["crm", "l10n_cn_city"],
+    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city"],
     "data": [
         "security/crm_showroom_security.xml",
         "security/ir.model.access.csv",

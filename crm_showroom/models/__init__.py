@@ -5,3 +5,5 @@ from . import showroom_source_channel
 from . import mail_activity_type
 from . import mail_activity
 from . import crm_lead
+from . import res_partner
+from . import sale_order

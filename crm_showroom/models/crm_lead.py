@@ -9,6 +9,8 @@ from odoo.osv import expression
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
+from .res_partner import RECEIVABLE_DETAIL_GROUPS
+
 _logger = logging.getLogger(__name__)
 
 # Mainland-China mobile numbers: 11 digits on the prefixes the MIIT numbering
@@ -559,3 +561,141 @@ class CrmLead(models.Model):
         _logger.info("Showroom follow-up sweep: %s opportunities given a follow-up, %s failed", fixed, failed)
         return fixed
 
+    # ------------------------------------------------------------
+    # CONTRACTS, PAYMENTS AND RECEIVABLES (G2, G7)
+    # ------------------------------------------------------------
+    # G2: the opportunity sums the payment plan versus actual of its contracts
+    # (confirmed orders, linked by sale_crm), in the opportunity's currency.
+    # G7: it shows its customer's receivables with the partner's own visibility
+    # rules (details only for RECEIVABLE_DETAIL_GROUPS).
+
+    showroom_contract_amount = fields.Monetary(
+        string="Contracts",
+        currency_field="company_currency",
+        compute="_compute_showroom_contract_payments",
+        help="Total of the opportunity's confirmed orders, taxes included (G2).",
+    )
+    showroom_amount_invoiced = fields.Monetary(
+        string="Invoiced", currency_field="company_currency", compute="_compute_showroom_contract_payments"
+    )
+    showroom_amount_received = fields.Monetary(
+        string="Received", currency_field="company_currency", compute="_compute_showroom_contract_payments"
+    )
+    showroom_amount_open = fields.Monetary(
+        string="Invoiced, not paid", currency_field="company_currency", compute="_compute_showroom_contract_payments"
+    )
+    showroom_amount_behind_plan = fields.Monetary(
+        string="Behind plan",
+        currency_field="company_currency",
+        compute="_compute_showroom_contract_payments",
+        help="Due by the contracts' payment plans but not received yet.",
+    )
+    showroom_payment_plan_state = fields.Selection(
+        [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
+        string="Payments",
+        compute="_compute_showroom_contract_payments",
+        help="Behind plan when any contract is; fully paid when all are.",
+    )
+    showroom_partner_currency_id = fields.Many2one(related="partner_id.showroom_currency_id")
+    showroom_partner_has_overdue = fields.Boolean(related="partner_id.showroom_has_overdue")
+    showroom_partner_amount_overdue = fields.Monetary(
+        related="partner_id.showroom_amount_overdue", currency_field="showroom_partner_currency_id"
+    )
+    showroom_partner_amount_due = fields.Monetary(
+        related="partner_id.showroom_amount_due",
+        currency_field="showroom_partner_currency_id",
+        groups=RECEIVABLE_DETAIL_GROUPS,
+    )
+    showroom_partner_overdue_days = fields.Integer(
+        related="partner_id.showroom_overdue_days", groups=RECEIVABLE_DETAIL_GROUPS
+    )
+    showroom_partner_credit_limit = fields.Monetary(
+        related="partner_id.showroom_credit_limit",
+        currency_field="showroom_partner_currency_id",
+        groups=RECEIVABLE_DETAIL_GROUPS,
+    )
+    showroom_partner_credit_used = fields.Monetary(
+        related="partner_id.showroom_credit_used",
+        currency_field="showroom_partner_currency_id",
+        groups=RECEIVABLE_DETAIL_GROUPS,
+    )
+    showroom_partner_credit_ratio = fields.Float(
+        related="partner_id.showroom_credit_ratio", groups=RECEIVABLE_DETAIL_GROUPS
+    )
+
+    @api.depends(
+        "order_ids.state", "order_ids.amount_total", "order_ids.currency_id", "order_ids.date_order",
+        "order_ids.order_line.invoice_lines.move_id.amount_residual", "company_currency",
+    )
+    def _compute_showroom_contract_payments(self):
+        orders = self.order_ids.filtered_domain(self._get_lead_sale_order_domain())
+        plans = orders._showroom_payment_plans()
+        today = fields.Date.context_today(self)
+        for lead in self:
+            currency = lead.company_currency or self.env.company.currency_id
+            totals = dict.fromkeys(("contract", "invoiced", "received", "open", "behind"), 0.0)
+            states = set()
+            for order in lead.order_ids:
+                plan = plans.get(order)
+                if not plan:
+                    continue
+                date = order.date_order or today
+                amounts = {"contract": order.amount_total, **{key: plan[key] for key in totals if key != "contract"}}
+                for key, amount in amounts.items():
+                    totals[key] += order.currency_id._convert(amount, currency, order.company_id, date)
+                states.add(plan["state"])
+            lead.showroom_contract_amount = totals["contract"]
+            lead.showroom_amount_invoiced = totals["invoiced"]
+            lead.showroom_amount_received = totals["received"]
+            lead.showroom_amount_open = totals["open"]
+            lead.showroom_amount_behind_plan = totals["behind"]
+            lead.showroom_payment_plan_state = next(
+                (state for state in ("behind", "on_plan", "paid") if state in states), False
+            )
+
+
+    # ------------------------------------------------------------
+    # CONTRACT AND GRADE O (R3, R5.1)
+    # ------------------------------------------------------------
+    # R3: a confirmed order makes the opportunity grade O (ordered); the grade it
+    # had is remembered and given back if the order is cancelled before delivery
+    # (see sale.order._action_confirm / _action_cancel).
+
+    showroom_grade_before_order_id = fields.Many2one(
+        "showroom.grade",
+        string="Grade before the order",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The grade the opportunity had when its order was confirmed; it comes back if the "
+        "order is cancelled before delivery.",
+    )
+
+    def _showroom_set_ordered(self):
+        """R3: the open showroom opportunities of ``self`` become grade O, which
+        pulls their follow-up in to O's weekly interval."""
+        grade_o = self.env.ref("crm_showroom.grade_o", raise_if_not_found=False)
+        leads = self._showroom_filter_open().filtered(lambda lead: lead.showroom_grade_id != grade_o)
+        if not grade_o or not leads:
+            return
+        for grade, group in leads.grouped("showroom_grade_id").items():
+            group.write({"showroom_grade_id": grade_o.id, "showroom_grade_before_order_id": grade.id})
+
+    def _showroom_restore_grade_before_order(self):
+        """R3: the open grade-O opportunities of ``self`` left without a confirmed
+        order get back the grade they had before it."""
+        grade_o = self.env.ref("crm_showroom.grade_o", raise_if_not_found=False)
+        leads = self._showroom_filter_open().filtered(
+            lambda lead: lead.showroom_grade_id == grade_o and lead.showroom_grade_before_order_id
+        )
+        if not leads:
+            return
+        ordered = {
+            lead.id
+            for (lead,) in self.env["sale.order"]._read_group(
+                [("opportunity_id", "in", leads.ids), ("state", "=", "sale")], ["opportunity_id"]
+            )
+        }
+        leads = leads.filtered(lambda lead: lead.id not in ordered)
+        for grade, group in leads.grouped("showroom_grade_before_order_id").items():
+            group.write({"showroom_grade_id": grade.id, "showroom_grade_before_order_id": False})

@@ -28,15 +28,30 @@ class MailActivity(models.Model):
     )
     showroom_feedback = fields.Text(string="Feedback details")
     showroom_closed_reason = fields.Selection(
-        [("won", "Opportunity won"), ("lost", "Opportunity lost")],
+        [("won", "Opportunity won"), ("lost", "Opportunity lost"), ("returned", "Vehicle returned")],
         string="Closed because",
         readonly=True,
         help="Set when the follow-up was closed without being executed because its "
-        "opportunity was won or lost; such a follow-up is no breach.",
+        "opportunity was won or lost, or its vehicle returned; such a follow-up is no breach.",
     )
     showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
     showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
     showroom_instruction_date = fields.Datetime(string="Instructed on", readonly=True)
+
+    # Activities of plans (R5.1 post-purchase follow-ups): the plan that created
+    # them, and the end of their window under the day-of-month date rule.
+    showroom_plan_id = fields.Many2one(
+        "mail.activity.plan",
+        string="Created by plan",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    showroom_window_end = fields.Date(
+        string="Window ends",
+        readonly=True,
+        help="Last day of the activity's window (day-of-month window date rule of its plan).",
+    )
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -70,6 +85,13 @@ class MailActivity(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        launch = self.env.context.get("showroom_plan_launch")
+        if launch:
+            self._showroom_complete_plan_values(vals_list, *launch)
+        return super().create(vals_list)
 
     def unlink(self):
         self._showroom_check_removal()
@@ -171,6 +193,34 @@ class MailActivity(models.Model):
                 summary=self.env.context.get("showroom_next_summary"),
             )
         return messages, next_activities
+
+    @api.model
+    def _showroom_complete_plan_values(self, vals_list, plan_id, plan_date):
+        """Activities created by the "Launch plan" dialog (context key
+        ``showroom_plan_launch``, set by ``mail.activity.schedule``): link them to
+        their plan, store the window end of the day-of-month date rule and render
+        the placeholders of the template's note, as ``mail.activity.plan._showroom_launch``
+        does. Each activity is matched to its template by type, summary and deadline."""
+        plan = self.env["mail.activity.plan"].browse(plan_id)
+        plan_date = fields.Date.to_date(plan_date) or fields.Date.context_today(self)
+        by_key = {}
+        for template in plan.template_ids:
+            deadline, window_end = template._showroom_get_date_window(plan_date)
+            summary = template.summary or template.activity_type_id.summary or False
+            by_key.setdefault((template.activity_type_id.id, summary, deadline), (template, window_end))
+        for vals in vals_list:
+            deadline = fields.Date.to_date(vals.get("date_deadline"))
+            key = (vals.get("activity_type_id"), vals.get("summary") or False, deadline)
+            if key not in by_key:
+                continue
+            template, window_end = by_key[key]
+            vals.update(showroom_plan_id=plan.id, showroom_window_end=window_end)
+            res_id = vals.get("res_id")
+            if vals.get("note") and res_id and "{{" in vals["note"]:
+                # sudo: only the technical name of the activity's model is read
+                model = self.env["ir.model"].sudo().browse(vals.get("res_model_id")).model or vals.get("res_model")
+                if model:
+                    vals["note"] = template._showroom_render_note(self.env[model].browse(res_id))[res_id]
 
     def _showroom_check_feedback(self):
         missing = self.filtered(

@@ -3,3 +3,10 @@ from . import test_followup
 from . import test_followup_sweep
 from . import test_security
 from . import test_performance
+from . import test_vin
+from . import test_vehicle_delivery
+from . import test_payment_plan
+from . import test_receivables
+from . import test_receivable_security
+from . import test_receivable_performance
+from . import test_dunning_report

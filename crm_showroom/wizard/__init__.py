@@ -1,3 +1,4 @@
 from . import showroom_followup_done
 from . import showroom_followup_cancel
 from . import showroom_followup_instruction
+from . import mail_activity_schedule

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    group_showroom_receivable_details = fields.Boolean(
+        string="Consultants see receivable details",
+        implied_group="crm_showroom.group_showroom_receivable_details",
+        group="base.group_user",
+        help="G7: every employee sees a customer's total receivable, days overdue and credit use "
+        "beside the customer. Off: consultants see only whether the customer is overdue and the "
+        "overdue amount; finance staff and showroom managers always see the details.",
+    )
+    showroom_statement_note = fields.Html(
+        related="company_id.showroom_statement_note",
+        readonly=False,
+    )

@@ -1,0 +1,366 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
+
+from .product_attribute import VEHICLE_ROLES
+
+# Placeholders plan notes and mail templates may use on a vehicle without being
+# template editors (rendered by field access, no code evaluated), e.g. the
+# first-service reminder's "{{ object.first_service_date }}".
+VEHICLE_PLACEHOLDERS = (
+    "object.vin",
+    "object.display_name",
+    "object.product_tmpl_id.name",
+    "object.brand_id.name",
+    "object.trim_id.name",
+    "object.colour_id.name",
+    "object.delivery_date",
+    "object.odometer",
+    "object.first_service_date",
+    "object.first_service_km",
+    "object.company_id.name",
+)
+
+
+class ShowroomVehicle(models.Model):
+    """A car the showroom sold: one VIN (a serial number of a vehicle product)
+    and its owner, contract, consultant and after-sales follow-ups.
+
+    R5.1: validating the delivery of a vehicle serial to a customer creates or
+    updates the vehicle (``stock.picking._action_done``) and launches the
+    post-purchase plan ``crm_showroom.activity_plan_post_purchase`` for the
+    consultant: four follow-ups created the same day, kept with their feedback
+    in ``post_purchase_activity_ids``. The owner is then a base customer (R6,
+    ``res.partner.is_base_customer``). A return of the vehicle from the customer
+    clears the owner and closes the open follow-ups. R5.3: a thank-you email,
+    with the delivery photo, is sent from the vehicle.
+
+    Owner rule: the owner is the commercial entity of the contract's customer
+    (the sale order's partner), else of the delivery's partner — the person or
+    company that bought and is invoiced, not a delivery address or the employee
+    who drove the car away (kept as ``delivery_partner_id``).
+    """
+
+    _name = "showroom.vehicle"
+    _description = "Vehicle"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "delivery_date desc, id desc"
+    _rec_names_search = ["vin", "product_tmpl_id", "partner_id"]
+    _check_company_auto = True
+
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial number",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+        domain="[('product_id.is_vehicle', '=', True)]",
+        tracking=True,
+    )
+    vin = fields.Char(string="VIN", related="lot_id.name", store=True, index="trigram")
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True, string="Product")
+    product_tmpl_id = fields.Many2one(
+        "product.template", related="product_id.product_tmpl_id", store=True, string="Model"
+    )
+    # brand, trim and colour: the values of the attributes of these vehicle roles
+    brand_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
+    trim_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
+    colour_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
+    colour_html = fields.Char(related="colour_id.html_color", string="Colour code")
+    image_128 = fields.Image(related="product_id.image_128")
+    state = fields.Selection(
+        [("stock", "In stock"), ("delivered", "Delivered"), ("returned", "Returned")],
+        string="Status",
+        default="stock",
+        required=True,
+        tracking=True,
+        help="Delivered: handed over to its owner. Returned: taken back from the customer, back in stock.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Owner",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        help="The customer who bought the car: the commercial entity of the contract's customer.",
+    )
+    delivery_partner_id = fields.Many2one(
+        "res.partner",
+        string="Delivered to",
+        check_company=True,
+        help="The contact or address of the delivery (the person who took the keys).",
+    )
+    sale_order_id = fields.Many2one("sale.order", string="Contract", index="btree_not_null", tracking=True)
+    opportunity_id = fields.Many2one("crm.lead", index="btree_not_null")
+    delivery_picking_id = fields.Many2one("stock.picking", string="Delivery order")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Consultant",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The salesperson of the contract; the post-purchase follow-ups are theirs.",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    delivery_date = fields.Date(string="Delivered on", tracking=True)
+    return_date = fields.Date(string="Returned on", readonly=True)
+    odometer = fields.Integer(string="Mileage (km)", tracking=True, help="The last known mileage, in kilometres.")
+    first_service_date = fields.Date(
+        string="First service by",
+        compute="_compute_first_service",
+        store=True,
+        readonly=False,
+        help="Delivery date plus the model's first-service interval in days.",
+    )
+    first_service_km = fields.Integer(
+        string="First service at (km)",
+        compute="_compute_first_service",
+        store=True,
+        readonly=False,
+        help="The model's first-service mileage.",
+    )
+    delivery_photo = fields.Image(
+        string="Delivery photo",
+        max_width=1920,
+        max_height=1920,
+        help="The photo of the customer with the new car; sent with the thank-you email (R5.3).",
+    )
+    post_purchase_activity_ids = fields.One2many(
+        "mail.activity",
+        "res_id",
+        string="Post-purchase follow-ups",
+        domain=[("res_model", "=", "showroom.vehicle"), ("showroom_plan_id", "!=", False)],
+        context={"active_test": False},
+        help="The follow-ups the post-purchase plan created, open and done, with the customer's feedback.",
+    )
+    showroom_open_followup_count = fields.Integer(string="Open follow-ups", compute="_compute_showroom_followups")
+    showroom_next_followup_date = fields.Date(string="Next follow-up", compute="_compute_showroom_followups")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("lot_uniq", "unique(lot_id)", "A serial number (VIN) belongs to one vehicle only."),
+    ]
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("product_tmpl_id.name", "vin")
+    def _compute_display_name(self):
+        for vehicle in self:
+            vehicle.display_name = " ".join(filter(None, (vehicle.product_tmpl_id.name, vehicle.vin)))
+
+    @api.depends(
+        "product_id.product_template_attribute_value_ids.product_attribute_value_id",
+        "product_id.product_template_attribute_value_ids.attribute_id.showroom_vehicle_role",
+        "product_id.product_tmpl_id.attribute_line_ids.value_ids",
+        "product_id.product_tmpl_id.attribute_line_ids.attribute_id.showroom_vehicle_role",
+    )
+    def _compute_attribute_values(self):
+        products = self.product_id
+        for role, _label in VEHICLE_ROLES:
+            values = products._showroom_vehicle_attribute_values(role)
+            fname = f"{role}_id"
+            for vehicle in self:
+                vehicle[fname] = values.get(vehicle.product_id, False)
+
+    @api.depends("delivery_date", "product_id.showroom_first_service_days", "product_id.showroom_first_service_km")
+    def _compute_first_service(self):
+        for vehicle in self:
+            product = vehicle.product_id
+            vehicle.first_service_date = (
+                vehicle.delivery_date + timedelta(days=product.showroom_first_service_days)
+                if vehicle.delivery_date
+                else False
+            )
+            vehicle.first_service_km = product.showroom_first_service_km
+
+    @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id")
+    def _compute_showroom_followups(self):
+        for vehicle in self:
+            deadlines = [act.date_deadline for act in vehicle.activity_ids if act.activity_type_id.is_showroom_followup]
+            vehicle.showroom_open_followup_count = len(deadlines)
+            vehicle.showroom_next_followup_date = min(deadlines, default=False)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("odometer")
+    def _check_odometer(self):
+        if any(vehicle.odometer < 0 for vehicle in self):
+            raise ValidationError(_("The mileage of a vehicle cannot be negative."))
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_send_thank_you(self):
+        """R5.3: the standard mail composer with the thank-you template; the
+        delivery photo comes with it and the sent email is logged in the chatter."""
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(_("The vehicle %s has no owner to thank.", self.display_name))
+        template = self.env.ref("crm_showroom.mail_template_vehicle_thank_you", raise_if_not_found=False)
+        return {
+            "name": _("Thank the customer"),
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id if template else False,
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "force_email": True,
+            },
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _showroom_register_deliveries(self, move_lines):
+        """R5.1, delivery day: the done ``stock.move.line`` records ``move_lines``
+        handed vehicle serials over to customers. Create or update their vehicles
+        (owner, contract, opportunity, consultant, delivery date in the user's time
+        zone), win the opportunities whose contracts are fully delivered and launch
+        the post-purchase plan for the consultants.
+
+        Batched for any number of vehicles: one search for existing vehicles, one
+        create, one creation of all the follow-ups, one chatter log per batch."""
+        move_lines = move_lines.with_env(self.env)
+        Vehicle = self.with_context(
+            active_test=False, mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        )
+        existing = {vehicle.lot_id.id: vehicle for vehicle in Vehicle.search([("lot_id", "in", move_lines.lot_id.ids)])}
+        create_vals, updates = [], []
+        for line in move_lines:
+            values = self._showroom_prepare_delivery_values(line)
+            vehicle = existing.get(line.lot_id.id)
+            if vehicle:
+                updates.append((vehicle, values))
+            else:
+                create_vals.append(values)
+        vehicles = Vehicle.create(create_vals)
+        for vehicle, values in updates:
+            vehicle.write(values)
+            vehicles |= vehicle
+        message = _("Delivered to %(customer)s on %(date)s (%(picking)s).")  # formatted per vehicle below
+        dates = {day: format_date(self.env, day) for day in set(vehicles.mapped("delivery_date"))}
+        intros = {
+            vehicle.id: message
+            % {
+                "customer": vehicle.delivery_partner_id.display_name or vehicle.partner_id.display_name or "-",
+                "date": dates[vehicle.delivery_date],
+                "picking": vehicle.delivery_picking_id.name or "-",
+            }
+            for vehicle in vehicles
+        }
+        move_lines.move_id.sale_line_id.order_id._showroom_win_delivered_opportunities()
+        vehicles._showroom_launch_post_purchase_plan(intros=intros)
+        return vehicles
+
+    @api.model
+    def _showroom_register_returns(self, move_lines):
+        """The done ``move_lines`` brought vehicle serials back from customers: their
+        vehicles lose their owner (who may stop being a base customer) and their
+        open follow-ups are closed as "vehicle returned"."""
+        move_lines = move_lines.with_env(self.env)
+        vehicles = self.with_context(active_test=False).search(
+            [("lot_id", "in", move_lines.lot_id.ids), ("state", "=", "delivered")]
+        )
+        if not vehicles:
+            return vehicles
+        return_dates = {
+            line.lot_id.id: fields.Datetime.context_timestamp(self, line.picking_id.date_done or line.date).date()
+            for line in move_lines
+        }
+        by_date = defaultdict(lambda: self.browse())
+        for vehicle in vehicles:
+            by_date[return_dates[vehicle.lot_id.id]] |= vehicle
+        for return_date, group in by_date.items():
+            group.write({"state": "returned", "partner_id": False, "return_date": return_date})
+        vehicles._showroom_close_followups("returned")
+        message = _("Returned by the customer on %(date)s: ownership cleared and open follow-ups closed.")
+        dates = {day: format_date(self.env, day) for day in by_date}
+        vehicles._message_log_batch(
+            {vehicle.id: message % {"date": dates[vehicle.return_date]} for vehicle in vehicles}
+        )
+        return vehicles
+
+    @api.model
+    def _showroom_prepare_delivery_values(self, line):
+        """The vehicle values of the delivery ``line`` (a done ``stock.move.line``).
+        The owner is the commercial entity of the contract's customer (see the class
+        docstring); the consultant is the contract's salesperson, else the
+        opportunity's, else the owner's salesperson."""
+        picking = line.picking_id
+        order = line.move_id.sale_line_id.order_id or picking.sale_id
+        lead = order.opportunity_id
+        delivered_to = picking.partner_id or order.partner_shipping_id or order.partner_id
+        owner = (order.partner_id or delivered_to).commercial_partner_id
+        done = picking.date_done or line.date or fields.Datetime.now()
+        return {
+            "lot_id": line.lot_id.id,
+            "state": "delivered",
+            "active": True,
+            "partner_id": owner.id,
+            "delivery_partner_id": delivered_to.id,
+            "sale_order_id": order.id,
+            "opportunity_id": lead.id,
+            "delivery_picking_id": picking.id,
+            "user_id": (order.user_id or lead.user_id or owner.user_id).id,
+            "company_id": (picking.company_id or line.company_id).id,
+            "delivery_date": fields.Datetime.context_timestamp(self, done).date(),
+            "return_date": False,
+        }
+
+    def _showroom_launch_post_purchase_plan(self, intros=None):
+        """R5.1: the post-purchase plan, as the managers edited it, for each
+        vehicle's consultant from its delivery date. ``intros``: the chatter text
+        of each vehicle's delivery, logged with the start of the plan (alone when
+        there is no plan to launch)."""
+        plan = self.env.ref("crm_showroom.activity_plan_post_purchase", raise_if_not_found=False)
+        if not self or not plan or not plan.active or self.env.context.get("mail_activity_automation_skip"):
+            if self and intros:
+                self._message_log_batch(intros)
+            return self.env["mail.activity"]
+        return plan._showroom_launch(
+            self,
+            plan_dates={vehicle.id: vehicle.delivery_date for vehicle in self},
+            responsibles={vehicle.id: vehicle.user_id for vehicle in self if vehicle.user_id},
+            intros=intros,
+        )
+
+    def _showroom_close_followups(self, reason):
+        """Close the open follow-ups of the vehicles without execution (kept in the
+        history, no breach), like an opportunity's when it is won or lost."""
+        followups = (
+            self.env["mail.activity"]
+            .with_context(active_test=True)
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id.is_showroom_followup", "=", True),
+                ]
+            )
+        )
+        if followups:
+            followups.write({"active": False, "showroom_closed_reason": reason})
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    def mail_allowed_qweb_expressions(self):
+        return super().mail_allowed_qweb_expressions() + VEHICLE_PLACEHOLDERS

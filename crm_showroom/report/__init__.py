@@ -1,0 +1,2 @@
+from . import showroom_receivable_report
+from . import report_showroom_statement

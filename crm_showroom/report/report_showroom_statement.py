@@ -1,0 +1,107 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from ..models.res_partner import AGEING_PERIODS, RECEIVABLE_DETAIL_GROUPS
+
+
+class ReportShowroomStatement(models.AbstractModel):
+    """G3 (电子催款单): the customer statement / dunning notice of the current
+    company, in the customer's language.
+
+    It lists the customer's open items (document, date, due date, original and open
+    amount, days overdue) and, per currency, the total, the overdue amount and the
+    ageing (not yet due, 1-30, 31-60, 61-90, over 90 days). Amounts are those the
+    customer owes: in each document's own currency (``amount_residual_currency``),
+    so a foreign-currency invoice shows what the customer pays, not its value in
+    the company's currency. It becomes a payment reminder when something is
+    overdue; the company's text for it is a setting (``showroom_statement_note``)."""
+
+    _name = "report.crm_showroom.report_showroom_statement"
+    _description = "Customer statement and dunning notice"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        if not self.env.su and not self.env.user.has_groups(RECEIVABLE_DETAIL_GROUPS):
+            raise AccessError(
+                _("Only finance staff and users allowed to see receivable details can print customer statements.")
+            )
+        partners = self.env["res.partner"].browse(docids)
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        # sudo: the lines are those of the printed customers in the current company
+        # only, and only users allowed to see receivable details get here (above);
+        # consultants with these details may not read other consultants' invoices
+        # through Odoo's record rules, but the statement is the customer's whole account.
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                ],
+                order="date_maturity, date, id",
+            )
+        )
+        lines_by_commercial = defaultdict(list)
+        for line in lines:
+            lines_by_commercial[line.partner_id.commercial_partner_id.id].append(line)
+        statements = {
+            partner.id: self._showroom_statement(lines_by_commercial[partner.commercial_partner_id.id], today)
+            for partner in partners
+        }
+        return {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": company,
+            "today": today,
+            "statements": statements,
+            "ageing_periods": [key for key, _first, _last in AGEING_PERIODS],
+        }
+
+    @api.model
+    def _showroom_statement(self, lines, today):
+        """Items and per-currency totals of one customer's statement."""
+        items = []
+        totals = {}
+        for line in lines:
+            currency = line.currency_id or line.company_currency_id
+            due = line.date_maturity or line.date
+            age = (today - due).days
+            open_amount = line.amount_residual_currency if line.currency_id else line.amount_residual
+            move = line.move_id
+            items.append(
+                {
+                    "document": move.name,
+                    "reference": move.ref or move.invoice_origin or (line.name if line.name != move.name else ""),
+                    "date": move.invoice_date or line.date,
+                    "due": due,
+                    "currency": currency,
+                    "original": line.amount_currency if line.currency_id else line.balance,
+                    "open": open_amount,
+                    "days_overdue": max(age, 0),
+                }
+            )
+            total = totals.setdefault(
+                currency,
+                {"currency": currency, "total": 0.0, "overdue": 0.0, **{key: 0.0 for key, *_rest in AGEING_PERIODS}},
+            )
+            total["total"] += open_amount
+            if age > 0:
+                total["overdue"] += open_amount
+            for key, first, last in AGEING_PERIODS:
+                if (first is None or age >= first) and (last is None or age <= last):
+                    total[key] += open_amount
+        return {
+            "items": items,
+            "totals": list(totals.values()),
+            "has_overdue": any(
+                total["currency"].compare_amounts(total["overdue"], 0.0) > 0 for total in totals.values()
+            ),
+        }

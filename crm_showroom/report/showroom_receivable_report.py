@@ -1,0 +1,113 @@
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..models.res_partner import AGEING_PERIODS
+
+
+class ShowroomReceivableReport(models.Model):
+    """G7: the finance list of customers with receivables, one row per customer
+    (commercial entity) and company: total, not yet due, 1-30, 31-60, 61-90 and
+    over 90 days overdue, days since the oldest overdue due date, the customer's
+    consultant (salesperson).
+
+    Read from Odoo's journal items at query time (``_table_query``, as
+    ``account.invoice.report`` does): the ageing is relative to the user's today,
+    amounts are converted into the current company's currency at today's rate, and
+    only the companies the user works in are read. The figures are the same as the
+    partner's (``res.partner._showroom_receivable_figures``): both are built from
+    the same SQL pieces. Each figure drills down to the journal items behind it."""
+
+    _name = "showroom.receivable.report"
+    _description = "Customer receivables"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "amount_overdue desc, amount_due desc, id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Consultant", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_due = fields.Monetary(string="Total", readonly=True)
+    amount_current = fields.Monetary(string="Not yet due", readonly=True)
+    amount_1_30 = fields.Monetary(string="1-30 days", readonly=True)
+    amount_31_60 = fields.Monetary(string="31-60 days", readonly=True)
+    amount_61_90 = fields.Monetary(string="61-90 days", readonly=True)
+    amount_over_90 = fields.Monetary(string="Over 90 days", readonly=True)
+    amount_overdue = fields.Monetary(string="Overdue", readonly=True)
+    oldest_due_date = fields.Date(string="Oldest overdue due date", readonly=True)
+    overdue_days = fields.Integer(string="Days overdue", readonly=True, aggregator="max")
+    line_count = fields.Integer(string="Open items", readonly=True)
+
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "account.move": ["state"],
+        "account.account": ["account_type"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+    }
+
+    @property
+    def _table_query(self):
+        Partner = self.env["res.partner"]
+        today = fields.Date.context_today(self)
+        keys = [*Partner._showroom_receivable_aggregates(), "line_count"]
+        return SQL(
+            """
+            SELECT MIN(per_partner.id) AS id,
+                   partner.commercial_partner_id AS partner_id,
+                   per_partner.company_id AS company_id,
+                   commercial.user_id AS user_id,
+                   %(currency)s AS currency_id,
+                   %(figures)s,
+                   CASE WHEN %(overdue)s > %(half_cent)s
+                        THEN %(today)s::date - MIN(per_partner.oldest_due_date) ELSE 0 END AS overdue_days
+              FROM %(from)s
+              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+          GROUP BY partner.commercial_partner_id, per_partner.company_id, commercial.user_id
+            """,
+            currency=self.env.company.currency_id.id,
+            figures=SQL(", ").join(
+                SQL("%s AS %s", expr, SQL.identifier(key))
+                for key, expr in Partner._showroom_receivable_rollup(keys).items()
+            ),
+            today=today,
+            overdue=Partner._showroom_receivable_rollup(["amount_overdue"])["amount_overdue"],
+            half_cent=self.env.company.currency_id.rounding / 2,
+            **{"from": Partner._showroom_receivable_from(today)},
+        )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_open_lines(self):
+        """Drill down to the open journal items behind a figure of this row (the
+        figure is named by ``showroom_bucket`` in the context; none: all)."""
+        self.ensure_one()
+        return self.env["res.partner"]._showroom_action_receivable_lines(
+            self.partner_id, self.company_id, bucket=self.env.context.get("showroom_bucket")
+        )
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _showroom_bucket_names(self):
+        """(key, label) of the figures one can drill down into."""
+        labels = {
+            "amount_current": _("not yet due"),
+            "amount_1_30": _("1-30 days overdue"),
+            "amount_31_60": _("31-60 days overdue"),
+            "amount_61_90": _("61-90 days overdue"),
+            "amount_over_90": _("over 90 days overdue"),
+        }
+        return [(key, labels[key]) for key, _first, _last in AGEING_PERIODS] + [("amount_overdue", _("overdue"))]

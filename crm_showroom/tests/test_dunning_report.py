@@ -1,0 +1,108 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common_receivable import ShowroomAccountCase
+
+REPORT = "crm_showroom.action_report_showroom_statement"
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_dunning")
+@freeze_time("2026-03-10 02:00:00")
+class TestDunningReport(ShowroomAccountCase):
+    """G3 (电子催款单): the customer statement / payment reminder lists the open
+    items and their ageing, per currency, in the customer's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer("Dingzhou Transport Co.", lang="en_US")
+        cls.inv_old = cls._invoice(cls.customer, 100000.0, "2025-11-01", "2025-12-01")
+        cls.inv_partial = cls._invoice(cls.customer, 50000.0, "2026-01-21", "2026-02-20")
+        cls._pay(cls.inv_partial, 20000.0, "2026-03-01")
+        cls.inv_usd = cls._invoice(cls.customer, 10000.0, "2026-02-15", "2026-04-01", currency=cls.usd)
+        cls.inv_other_company = cls._invoice(cls.customer, 10800.0, "2026-01-10", "2026-01-25", company=cls.company_2)
+        cls.Report = (
+            cls.env["ir.actions.report"]
+            .with_user(cls.finance)
+            .with_context(allowed_company_ids=[cls.company.id, cls.company_2.id])
+        )
+
+    def _html(self, partner, report=None):
+        report = self.Report if report is None else report  # an empty recordset is falsy
+        html, report_type = report._render_qweb_html(REPORT, partner.ids)
+        self.assertEqual(report_type, "html")
+        return html.decode()
+
+    def test_statement_lists_open_items_and_ageing(self):
+        html = self._html(self.customer)
+        self.assertIn("Payment Reminder", html)
+        for invoice in (self.inv_old, self.inv_partial, self.inv_usd):
+            self.assertIn(invoice.name, html)
+        self.assertEqual(html.count("<tr"), 1 + 3 + 1 + 2, "items and ageing rows of the current company only")
+        self.assertNotIn("10,800.00", html, "the Hong Kong branch's invoice is not on the store's statement")
+        self.assertIn("100,000.00", html)
+        self.assertIn("30,000.00", html, "the open amount of the partly paid invoice")
+        self.assertIn("50,000.00", html, "its original amount")
+        self.assertIn("10,000.00", html, "the dollar invoice in dollars")
+        self.assertIn("99", html, "days overdue of the oldest item")
+
+        values = (
+            self.env["report.crm_showroom.report_showroom_statement"]
+            .with_user(self.finance)
+            ._get_report_values(self.customer.ids)
+        )
+        totals = {total["currency"]: total for total in values["statements"][self.customer.id]["totals"]}
+        self.assertEqual(set(totals), {self.cny, self.usd})
+        self.assertAlmostEqual(totals[self.cny]["total"], 130000.0)
+        self.assertAlmostEqual(totals[self.cny]["overdue"], 130000.0)
+        self.assertAlmostEqual(totals[self.cny]["amount_over_90"], 100000.0)
+        self.assertAlmostEqual(totals[self.cny]["amount_1_30"], 30000.0)
+        self.assertAlmostEqual(totals[self.usd]["amount_current"], 10000.0)
+
+    def test_statement_without_overdue_and_company_text(self):
+        self._pay(self.inv_old, payment_date="2026-03-10")
+        self._pay(self.inv_partial, payment_date="2026-03-10")
+        html = self._html(self.customer)
+        self.assertIn("Statement of Account", html)
+        self.assertNotIn("Payment Reminder", html)
+
+        self._pay(self.inv_usd, payment_date="2026-03-10", currency=self.usd)
+        self.assertIn("You have no open items with us.", self._html(self.customer))
+
+    def test_company_reminder_text(self):
+        self.company.showroom_statement_note = "<p>Please pay within 7 days.</p>"
+        self.assertIn("Please pay within 7 days.", self._html(self.customer))
+
+    def test_statement_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        view = self.env.ref("crm_showroom.report_showroom_statement_document")
+        view.update_field_translations("arch_db", {"zh_CN": {"Payment Reminder": "付款提醒"}})
+        self.company.with_context(lang="zh_CN").showroom_statement_note = False
+        self.customer.lang = "zh_CN"
+        html = self._html(self.customer)
+        self.assertIn("付款提醒", html)
+        self.assertIn("2025年12月01日", html, "dates in the customer's language")
+        self.customer.lang = "en_US"
+        self.assertIn("Payment Reminder", self._html(self.customer))
+
+    def test_statement_renders_a_pdf(self):
+        # wkhtmltopdf fetches the stylesheets from report.url (default web.base.url,
+        # localhost:8069). In a test that may be this very process, blocked while it
+        # waits for the PDF, or another Odoo: point it at a closed port, so the real
+        # PDF comes out unstyled instead of waiting forever.
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+        pdf, report_type = self.Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            REPORT, self.customer.ids
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_statement_is_for_receivable_details_only(self):
+        with self.assertRaises(AccessError):
+            self._html(self.customer, report=self.env["ir.actions.report"].with_user(self.consultant))
+
+    def test_print_button_on_the_partner(self):
+        action = self.customer.with_user(self.finance).action_showroom_print_statement()
+        self.assertEqual(action["report_name"], "crm_showroom.report_showroom_statement")

@@ -291,7 +291,9 @@ class CrmLead(models.Model):
         if "showroom_grade_id" in vals:
             self._showroom_pull_in_followups()
         if reopen_check:
-            self._showroom_schedule_missing_followups()
+            # restored, reopened, converted or moved into a showroom team: the
+            # opportunity is (again) new to the rule and gets the 48-hour follow-up
+            self._showroom_schedule_missing_followups(first=True)
         return result
 
     def toggle_active(self):
@@ -470,14 +472,15 @@ class CrmLead(models.Model):
             )
         return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
-    def _showroom_schedule_missing_followups(self, deadline=None, summary=None):
+    def _showroom_schedule_missing_followups(self, deadline=None, summary=None, first=False):
         """R4.1: give the open showroom opportunities of ``self`` that have no open
-        follow-up one. Returns the follow-ups created."""
+        follow-up one (see ``_showroom_create_followups`` for the deadline). Returns
+        the follow-ups created."""
         open_leads = self._showroom_filter_open()
         if not open_leads:
             return self.env["mail.activity"]
         missing = self.search([("id", "in", open_leads.ids), ("showroom_followup_state", "=", "none")])
-        return missing._showroom_create_followups(deadline=deadline, summary=summary)
+        return missing._showroom_create_followups(deadline=deadline, summary=summary, first=first)
 
     def _showroom_open_followups(self):
         return self.env["mail.activity"].search(

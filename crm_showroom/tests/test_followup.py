@@ -33,6 +33,13 @@ class TestFollowup(ShowroomCase):
             self._open_followups(lead).date_deadline, date(2026, 3, 12), "never later than the grade's interval"
         )
 
+    def test_converted_lead_gets_first_followup(self):
+        lead = self._create_lead(type="lead")
+        self.assertFalse(self._open_followups(lead))
+        lead.convert_opportunity(self.env["res.partner"])
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(self._open_followups(lead).date_deadline, date(2026, 3, 12))
+
     def test_unassigned_opportunity_followup_goes_to_team_leader(self):
         lead = self._create_lead(user_id=False)
         self.assertEqual(self._open_followups(lead).user_id, self.manager)
@@ -157,7 +164,7 @@ class TestFollowup(ShowroomCase):
         lead.with_user(self.consultant).action_unarchive()
         restored = self._open_followups(lead)
         self.assertEqual(len(restored), 1)
-        self.assertEqual(restored.date_deadline, date(2026, 3, 17), "due within the A grade's interval again")
+        self.assertEqual(restored.date_deadline, date(2026, 3, 12), "the 48-hour follow-up again")
         self.assertEqual(restored.user_id, self.consultant)
 
     def test_won_then_reopened_gets_followup(self):

@@ -157,7 +157,9 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         for lead in self:
             deadlines = [
-                act.date_deadline for act in lead.activity_ids if act.activity_type_id.is_showroom_followup
+                act.date_deadline
+                for act in lead.activity_ids
+                if act.active and act.activity_type_id.is_showroom_followup
             ]
             next_date = min(deadlines, default=False)
             lead.showroom_next_followup_date = next_date

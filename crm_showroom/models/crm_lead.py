@@ -70,6 +70,8 @@ class CrmLead(models.Model):
         help="How soon the customer will order or take delivery; sets the longest gap "
         "between follow-ups (R3).",
     )
+    showroom_grade_code = fields.Char(related="showroom_grade_id.code", string="Grade code")
+    showroom_grade_color = fields.Integer(related="showroom_grade_id.color", string="Grade colour")
     showroom_purchase_type = fields.Selection(
         [
             ("first", "First purchase"),
@@ -179,7 +181,8 @@ class CrmLead(models.Model):
             raise NotImplementedError(_("Unsupported search on the follow-up state."))
         states = [value] if operator == "=" else list(value)
         today = fields.Date.context_today(self)
-        followup = [("activity_type_id.is_showroom_followup", "=", True)]
+        # explicit ``active``: callers may run with active_test=False (the history's context)
+        followup = [("activity_type_id.is_showroom_followup", "=", True), ("active", "=", True)]
         domains = {
             "none": [("activity_ids", "not any", followup)],
             "overdue": [("activity_ids", "any", [*followup, ("date_deadline", "<", today)])],
@@ -201,7 +204,11 @@ class CrmLead(models.Model):
             (
                 "activity_ids",
                 "any",
-                [("activity_type_id.is_showroom_followup", "=", True), ("date_deadline", operator, value)],
+                [
+                    ("activity_type_id.is_showroom_followup", "=", True),
+                    ("active", "=", True),
+                    ("date_deadline", operator, value),
+                ],
             )
         ]
 
@@ -490,6 +497,7 @@ class CrmLead(models.Model):
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
                 ("activity_type_id.is_showroom_followup", "=", True),
+                ("active", "=", True),
             ]
         )
 

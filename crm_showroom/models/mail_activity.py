@@ -101,6 +101,7 @@ class MailActivity(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "showroom.followup.cancel",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {"default_activity_id": self.id},
         }
@@ -112,6 +113,7 @@ class MailActivity(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "showroom.followup.instruction",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_activity_id": self.id,
@@ -127,6 +129,7 @@ class MailActivity(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "showroom.followup.done",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_activity_id": self.id,
@@ -219,6 +222,7 @@ class MailActivity(models.Model):
                 ("res_model", "=", "crm.lead"),
                 ("res_id", "in", list(leads_by_id)),
                 ("activity_type_id.is_showroom_followup", "=", True),
+                ("active", "=", True),
                 ("id", "not in", self.ids),
             ],
             ["res_id"],

@@ -82,6 +82,16 @@ class TestFollowup(ShowroomCase):
                 self.assertIn("Waiting for a price drop", message.body)
                 self.assertIn(f"Grade {code} call", message.body)
 
+    def test_done_from_the_history_list_schedules_next(self):
+        """The history list reads done follow-ups too (active_test off); its buttons
+        carry that context: the next follow-up must still be scheduled."""
+        lead = self._create_lead()
+        self._mark_done(self._open_followups(lead))
+        followup = self._open_followups(lead).with_context(active_test=False)
+        self._mark_done(followup)
+        self.assertEqual(len(self._open_followups(lead)), 1)
+        self.assertEqual(lead.with_context(active_test=False).showroom_followup_state, "planned")
+
     def test_edited_interval_applies(self):
         self.grades["B"].followup_interval_days = 10
         lead = self._create_lead(showroom_grade_id=self.grades["B"].id)

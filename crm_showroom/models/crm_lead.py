@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models, modules, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_list
 
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
@@ -16,7 +17,7 @@ _logger = logging.getLogger(__name__)
 # 18x, 19x but 194). A national numbering fact, not a dealership rule.
 CN_MOBILE_RE = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
 QQ_RE = re.compile(r"^[1-9]\d{4,11}$")
-# WeChat ids: 6-20 letters, digits, '_' or '-', starting with a letter; many
+# WeChat IDs: 6-20 letters, digits, '_' or '-', starting with a letter; many
 # customers give their mobile number instead, which WeChat also finds.
 WECHAT_RE = re.compile(r"^(?:[A-Za-z][-_A-Za-z0-9]{5,19}|1\d{10})$")
 
@@ -71,7 +72,7 @@ class CrmLead(models.Model):
         "between follow-ups (R3).",
     )
     showroom_grade_code = fields.Char(related="showroom_grade_id.code", string="Grade code")
-    showroom_grade_color = fields.Integer(related="showroom_grade_id.color", string="Grade colour")
+    showroom_grade_color = fields.Integer(related="showroom_grade_id.color", string="Grade color")
     showroom_purchase_type = fields.Selection(
         [
             ("first", "First purchase"),
@@ -82,7 +83,7 @@ class CrmLead(models.Model):
     )
     showroom_customer_kind = fields.Selection(
         [("person", "Person"), ("company", "Company")],
-        string="Customer is a",
+        string="Customer type",
         default="person",
     )
     showroom_channel_id = fields.Many2one(
@@ -122,7 +123,7 @@ class CrmLead(models.Model):
     showroom_wechat = fields.Char(string="WeChat")
     showroom_remarks = fields.Text(
         string="Recognition remarks",
-        help="Traits that help recognise the customer on the next visit (R2.9).",
+        help="Traits that help recognize the customer on the next visit (R2.9).",
     )
     showroom_followup_ids = fields.One2many(
         "mail.activity",
@@ -227,7 +228,7 @@ class CrmLead(models.Model):
                     _(
                         "The showroom opportunity “%(lead)s” cannot be saved without: %(fields)s.",
                         lead=lead.name,
-                        fields=", ".join(missing),
+                        fields=format_list(self.env, missing),
                     )
                 )
 
@@ -245,7 +246,7 @@ class CrmLead(models.Model):
             if lead.showroom_wechat and not WECHAT_RE.match(lead.showroom_wechat):
                 raise ValidationError(
                     _(
-                        "“%s” is not a WeChat id: 6 to 20 letters, digits, “_” or “-”, starting with a "
+                        "“%s” is not a WeChat ID: 6 to 20 letters, digits, “_” or “-”, starting with a "
                         "letter (or the mobile number the customer uses on WeChat).",
                         lead.showroom_wechat,
                     )
@@ -354,9 +355,7 @@ class CrmLead(models.Model):
         ]
 
     def _showroom_filter_open(self):
-        return self.filtered(
-            lambda lead: lead.active and lead.type == "opportunity" and lead.team_id.is_showroom and not lead.stage_id.is_won
-        )
+        return self._showroom_filter_entered().filtered(lambda lead: not lead.stage_id.is_won)
 
     def _showroom_filter_entered(self):
         """Showroom opportunities to which the entry standard applies."""
@@ -503,7 +502,7 @@ class CrmLead(models.Model):
 
     def _showroom_close_followups(self, reason):
         """Won or lost: the open follow-ups are closed without execution and stay
-        in the history; they are no breach."""
+        in the history; they do not count as breaches."""
         followups = self.sudo()._showroom_open_followups() if self else None
         if followups:
             # sudo: closing belongs to the opportunity's own state change, which the
@@ -548,22 +547,25 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         summary = _("Follow-up (scheduled by the nightly check)")
         fixed = failed = last_id = 0
+
+        def schedule(leads):
+            with self.env.cr.savepoint():
+                return len(leads._showroom_create_followups(deadline=today, summary=summary))
+
         while True:
             leads = self.search(domain + [("id", ">", last_id)], order="id", limit=batch_size)
             if not leads:
                 break
             last_id = leads[-1].id
             try:
-                with self.env.cr.savepoint():
-                    fixed += len(leads._showroom_create_followups(deadline=today, summary=summary))
-            except Exception:  # noqa: BLE001 - one bad record must not stop the sweep
+                fixed += schedule(leads)
+            except Exception:  # noqa: BLE001 - one bad record must not stop the sweep: retry one by one
                 for lead in leads:
                     try:
-                        with self.env.cr.savepoint():
-                            fixed += len(lead._showroom_create_followups(deadline=today, summary=summary))
+                        fixed += schedule(lead)
                     except Exception:
                         failed += 1
-                        _logger.exception("Showroom follow-up sweep: could not schedule a follow-up on lead %s", lead.id)
+                        _logger.exception("Showroom follow-up sweep: no follow-up scheduled on lead %s", lead.id)
             remaining = max(remaining - len(leads), 0)
             self.env["ir.cron"]._notify_progress(done=fixed, remaining=remaining)
             if not modules.module.current_test:

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, format_list
 
 
 class MailActivity(models.Model):
@@ -29,10 +30,10 @@ class MailActivity(models.Model):
     showroom_feedback = fields.Text(string="Feedback details")
     showroom_closed_reason = fields.Selection(
         [("won", "Opportunity won"), ("lost", "Opportunity lost")],
-        string="Closed because",
+        string="Closure reason",
         readonly=True,
         help="Set when the follow-up was closed without being executed because its "
-        "opportunity was won or lost; such a follow-up is no breach.",
+        "opportunity was won or lost; such a follow-up does not count as a breach.",
     )
     showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
     showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
@@ -63,7 +64,7 @@ class MailActivity(models.Model):
                         grade=lead.showroom_grade_id.code,
                         days=lead.showroom_grade_id.followup_interval_days,
                         lead=lead.display_name,
-                        date=fields.Date.to_string(latest),
+                        date=format_date(self.env, latest),
                     )
                 )
 
@@ -123,7 +124,7 @@ class MailActivity(models.Model):
 
     def _showroom_action_open_done_dialog(self, feedback=False):
         if len(self) > 1:
-            raise UserError(_("Record the customer's feedback of one follow-up at a time."))
+            raise UserError(_("Record the customer's feedback one follow-up at a time."))
         return {
             "name": _("Follow-up done"),
             "type": "ir.actions.act_window",
@@ -192,7 +193,7 @@ class MailActivity(models.Model):
     def _showroom_feedback_summary(self):
         """The text of the chatter message posted when the follow-up is done."""
         self.ensure_one()
-        reasons = ", ".join(self.showroom_feedback_reason_ids.mapped("name"))
+        reasons = format_list(self.env, self.showroom_feedback_reason_ids.mapped("name"))
         return _("Customer feedback: %(reasons)s\n%(details)s", reasons=reasons, details=self.showroom_feedback)
 
     def _showroom_open_leads_by_id(self):
@@ -270,7 +271,7 @@ class MailActivity(models.Model):
                     _(
                         "Instruction on the follow-up “%(summary)s” done on %(date)s:",
                         summary=activity.summary or activity.activity_type_id.name,
-                        date=fields.Date.to_string(activity.date_done),
+                        date=format_date(self.env, activity.date_done),
                     ),
                     instruction,
                 ),

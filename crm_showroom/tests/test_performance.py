@@ -57,5 +57,5 @@ class TestPerformance(ShowroomCase):
         self._mark_done(followups[0])  # warm-up
         self.env.invalidate_all()
         followups[1].showroom_feedback_reason_ids = self.reason_price
-        with self.assertQueryCount(sr_consultant=24):
+        with self.assertQueryCount(sr_consultant=25):
             followups[1].action_feedback(feedback="Will come back with his wife on Saturday")

@@ -284,7 +284,7 @@ class CrmLead(models.Model):
         leads._showroom_normalize_mobile()
         open_leads = leads._showroom_filter_open()
         if open_leads:
-            open_leads._showroom_create_followups(first=True)
+            open_leads._showroom_create_followups(kind="first")
         return leads
 
     def write(self, vals):
@@ -303,7 +303,7 @@ class CrmLead(models.Model):
         if reopen_check:
             # restored, reopened, converted or moved into a showroom team: the
             # opportunity is (again) new to the rule and gets the 48-hour follow-up
-            self._showroom_schedule_missing_followups(first=True)
+            self._showroom_schedule_missing_followups(kind="first")
         return result
 
     def toggle_active(self):
@@ -443,52 +443,61 @@ class CrmLead(models.Model):
         self.ensure_one()
         return self.user_id or self.team_id.user_id or self.env.user
 
-    def _showroom_create_followups(self, deadline=None, summary=None, first=False):
+    def _showroom_create_followups(self, deadline=None, summary=None, kind="next"):
         """Create one open follow-up on each lead of ``self``, for its salesperson.
 
-        Without ``deadline``: the first follow-up (``first``) is due within the
-        team's first-follow-up delay (R4.1's 48 hours), the next ones at today plus
-        the grade's interval (R3), whichever comes first. No notification mail is
-        sent: the follow-up shows in the consultant's activities. Like Odoo's own
-        automated activities, nothing is created under ``mail_activity_automation_skip``
-        (imports of history, demo data); the nightly sweep catches up."""
+        ``kind`` says why: "first" (a new, restored or converted opportunity: due
+        within the team's first-follow-up delay, R4.1's 48 hours), "next" (after a done
+        follow-up: at today plus the grade's interval, R3) or "sweep" (the nightly
+        check); a given ``deadline`` wins, and the first follow-up is never due later
+        than the grade allows. Without ``summary``, the summary says why, in the
+        consultant's language. No notification mail is sent: the follow-up shows in
+        the consultant's activities. Like Odoo's own automated activities, nothing is
+        created under ``mail_activity_automation_skip`` (imports of history, demo
+        data); the nightly sweep catches up."""
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         activity_type = self.env.ref("crm_showroom.activity_type_followup")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        default_summary = _("First follow-up") if first else activity_type.summary
+        summaries = {}  # by language
         vals_list = []
         for lead in self:
             lead_deadline = deadline
             if not lead_deadline:
-                days = [lead.team_id.showroom_first_followup_days] if first else []
+                days = [lead.team_id.showroom_first_followup_days] if kind == "first" else []
                 if lead.showroom_grade_id:
                     days.append(lead.showroom_grade_id.followup_interval_days)
                 lead_deadline = today + timedelta(days=min(days or [0]))
+            user = lead._showroom_followup_user()
+            # sudo: a colleague's language is no secret, and reading it as the user
+            # would cost the access checks of res.users and res.partner
+            lang = user.sudo().lang or self.env.lang
+            if lang not in summaries:
+                summaries[lang] = summary or activity_type.with_context(lang=lang)._showroom_followup_summary(kind)
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
                     "res_id": lead.id,
-                    "user_id": lead._showroom_followup_user().id,
+                    "user_id": user.id,
                     "date_deadline": lead_deadline,
-                    "summary": summary or default_summary,
+                    "summary": summaries[lang],
                     "note": activity_type.default_note,
                     "automated": True,
                 }
             )
         return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
-    def _showroom_schedule_missing_followups(self, deadline=None, summary=None, first=False):
+    def _showroom_schedule_missing_followups(self, deadline=None, summary=None, kind="next"):
         """R4.1: give the open showroom opportunities of ``self`` that have no open
-        follow-up one (see ``_showroom_create_followups`` for the deadline). Returns
-        the follow-ups created."""
+        follow-up one (see ``_showroom_create_followups``). Returns the follow-ups
+        created."""
         open_leads = self._showroom_filter_open()
         if not open_leads:
             return self.env["mail.activity"]
         missing = self.search([("id", "in", open_leads.ids), ("showroom_followup_state", "=", "none")])
-        return missing._showroom_create_followups(deadline=deadline, summary=summary, first=first)
+        return missing._showroom_create_followups(deadline=deadline, summary=summary, kind=kind)
 
     def _showroom_open_followups(self):
         return self.env["mail.activity"].search(
@@ -545,12 +554,11 @@ class CrmLead(models.Model):
         domain = self._showroom_open_domain() + [("showroom_followup_state", "=", "none")]
         remaining = self.search_count(domain)
         today = fields.Date.context_today(self)
-        summary = _("Follow-up (scheduled by the nightly check)")
         fixed = failed = last_id = 0
 
         def schedule(leads):
             with self.env.cr.savepoint():
-                return len(leads._showroom_create_followups(deadline=today, summary=summary))
+                return len(leads._showroom_create_followups(deadline=today, kind="sweep"))
 
         while True:
             leads = self.search(domain + [("id", ">", last_id)], order="id", limit=batch_size)

@@ -2,16 +2,6 @@
     "name": "Showroom CRM",
     "summary": "Car dealership showroom rules on Odoo CRM: prospect grades, "
     "always-open follow-ups with customer feedback, entry standard",
-    "description": """
-Turns Odoo CRM into the customer system of a car dealership showroom.
-
-* Prospects are graded O/H/A/B/C/N; every grade sets the longest gap between follow-ups.
-* Every open opportunity always carries an open follow-up (the 48-hour follow-up is mandatory).
-* A done follow-up records what the customer said (reasons and text) and schedules the next one.
-* The entry standard: required customer data, mainland-China mobiles, source channels with their
-  companions (referrer, introducer, sub-dealer), county-level cities.
-* Managers write instructions on done follow-ups; a nightly sweep closes any gap.
-""",
     "version": "18.0.1.0.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",

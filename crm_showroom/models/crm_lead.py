@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models, modules, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_list
 
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
@@ -18,7 +19,7 @@ _logger = logging.getLogger(__name__)
 # 18x, 19x but 194). A national numbering fact, not a dealership rule.
 CN_MOBILE_RE = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
 QQ_RE = re.compile(r"^[1-9]\d{4,11}$")
-# WeChat ids: 6-20 letters, digits, '_' or '-', starting with a letter; many
+# WeChat IDs: 6-20 letters, digits, '_' or '-', starting with a letter; many
 # customers give their mobile number instead, which WeChat also finds.
 WECHAT_RE = re.compile(r"^(?:[A-Za-z][-_A-Za-z0-9]{5,19}|1\d{10})$")
 
@@ -72,6 +73,8 @@ class CrmLead(models.Model):
         help="How soon the customer will order or take delivery; sets the longest gap "
         "between follow-ups (R3).",
     )
+    showroom_grade_code = fields.Char(related="showroom_grade_id.code", string="Grade code")
+    showroom_grade_color = fields.Integer(related="showroom_grade_id.color", string="Grade color")
     showroom_purchase_type = fields.Selection(
         [
             ("first", "First purchase"),
@@ -82,7 +85,7 @@ class CrmLead(models.Model):
     )
     showroom_customer_kind = fields.Selection(
         [("person", "Person"), ("company", "Company")],
-        string="Customer is a",
+        string="Customer type",
         default="person",
     )
     showroom_channel_id = fields.Many2one(
@@ -122,7 +125,7 @@ class CrmLead(models.Model):
     showroom_wechat = fields.Char(string="WeChat")
     showroom_remarks = fields.Text(
         string="Recognition remarks",
-        help="Traits that help recognise the customer on the next visit (R2.9).",
+        help="Traits that help recognize the customer on the next visit (R2.9).",
     )
     showroom_followup_ids = fields.One2many(
         "mail.activity",
@@ -159,7 +162,9 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         for lead in self:
             deadlines = [
-                act.date_deadline for act in lead.activity_ids if act.activity_type_id.is_showroom_followup
+                act.date_deadline
+                for act in lead.activity_ids
+                if act.active and act.activity_type_id.is_showroom_followup
             ]
             next_date = min(deadlines, default=False)
             lead.showroom_next_followup_date = next_date
@@ -179,7 +184,8 @@ class CrmLead(models.Model):
             raise NotImplementedError(_("Unsupported search on the follow-up state."))
         states = [value] if operator == "=" else list(value)
         today = fields.Date.context_today(self)
-        followup = [("activity_type_id.is_showroom_followup", "=", True)]
+        # explicit ``active``: callers may run with active_test=False (the history's context)
+        followup = [("activity_type_id.is_showroom_followup", "=", True), ("active", "=", True)]
         domains = {
             "none": [("activity_ids", "not any", followup)],
             "overdue": [("activity_ids", "any", [*followup, ("date_deadline", "<", today)])],
@@ -201,7 +207,11 @@ class CrmLead(models.Model):
             (
                 "activity_ids",
                 "any",
-                [("activity_type_id.is_showroom_followup", "=", True), ("date_deadline", operator, value)],
+                [
+                    ("activity_type_id.is_showroom_followup", "=", True),
+                    ("active", "=", True),
+                    ("date_deadline", operator, value),
+                ],
             )
         ]
 
@@ -220,7 +230,7 @@ class CrmLead(models.Model):
                     _(
                         "The showroom opportunity “%(lead)s” cannot be saved without: %(fields)s.",
                         lead=lead.name,
-                        fields=", ".join(missing),
+                        fields=format_list(self.env, missing),
                     )
                 )
 
@@ -238,7 +248,7 @@ class CrmLead(models.Model):
             if lead.showroom_wechat and not WECHAT_RE.match(lead.showroom_wechat):
                 raise ValidationError(
                     _(
-                        "“%s” is not a WeChat id: 6 to 20 letters, digits, “_” or “-”, starting with a "
+                        "“%s” is not a WeChat ID: 6 to 20 letters, digits, “_” or “-”, starting with a "
                         "letter (or the mobile number the customer uses on WeChat).",
                         lead.showroom_wechat,
                     )
@@ -276,7 +286,7 @@ class CrmLead(models.Model):
         leads._showroom_normalize_mobile()
         open_leads = leads._showroom_filter_open()
         if open_leads:
-            open_leads._showroom_create_followups(first=True)
+            open_leads._showroom_create_followups(kind="first")
         return leads
 
     def write(self, vals):
@@ -293,7 +303,9 @@ class CrmLead(models.Model):
         if "showroom_grade_id" in vals:
             self._showroom_pull_in_followups()
         if reopen_check:
-            self._showroom_schedule_missing_followups()
+            # restored, reopened, converted or moved into a showroom team: the
+            # opportunity is (again) new to the rule and gets the 48-hour follow-up
+            self._showroom_schedule_missing_followups(kind="first")
         return result
 
     def toggle_active(self):
@@ -345,9 +357,7 @@ class CrmLead(models.Model):
         ]
 
     def _showroom_filter_open(self):
-        return self.filtered(
-            lambda lead: lead.active and lead.type == "opportunity" and lead.team_id.is_showroom and not lead.stage_id.is_won
-        )
+        return self._showroom_filter_entered().filtered(lambda lead: not lead.stage_id.is_won)
 
     def _showroom_filter_entered(self):
         """Showroom opportunities to which the entry standard applies."""
@@ -435,51 +445,61 @@ class CrmLead(models.Model):
         self.ensure_one()
         return self.user_id or self.team_id.user_id or self.env.user
 
-    def _showroom_create_followups(self, deadline=None, summary=None, first=False):
+    def _showroom_create_followups(self, deadline=None, summary=None, kind="next"):
         """Create one open follow-up on each lead of ``self``, for its salesperson.
 
-        Without ``deadline``: the first follow-up (``first``) is due within the
-        team's first-follow-up delay (R4.1's 48 hours), the next ones at today plus
-        the grade's interval (R3), whichever comes first. No notification mail is
-        sent: the follow-up shows in the consultant's activities. Like Odoo's own
-        automated activities, nothing is created under ``mail_activity_automation_skip``
-        (imports of history, demo data); the nightly sweep catches up."""
+        ``kind`` says why: "first" (a new, restored or converted opportunity: due
+        within the team's first-follow-up delay, R4.1's 48 hours), "next" (after a done
+        follow-up: at today plus the grade's interval, R3) or "sweep" (the nightly
+        check); a given ``deadline`` wins, and the first follow-up is never due later
+        than the grade allows. Without ``summary``, the summary says why, in the
+        consultant's language. No notification mail is sent: the follow-up shows in
+        the consultant's activities. Like Odoo's own automated activities, nothing is
+        created under ``mail_activity_automation_skip`` (imports of history, demo
+        data); the nightly sweep catches up."""
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         activity_type = self.env.ref("crm_showroom.activity_type_followup")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        default_summary = _("First follow-up") if first else activity_type.summary
+        summaries = {}  # by language
         vals_list = []
         for lead in self:
             lead_deadline = deadline
             if not lead_deadline:
-                days = [lead.team_id.showroom_first_followup_days] if first else []
+                days = [lead.team_id.showroom_first_followup_days] if kind == "first" else []
                 if lead.showroom_grade_id:
                     days.append(lead.showroom_grade_id.followup_interval_days)
                 lead_deadline = today + timedelta(days=min(days or [0]))
+            user = lead._showroom_followup_user()
+            # sudo: a colleague's language is no secret, and reading it as the user
+            # would cost the access checks of res.users and res.partner
+            lang = user.sudo().lang or self.env.lang
+            if lang not in summaries:
+                summaries[lang] = summary or activity_type.with_context(lang=lang)._showroom_followup_summary(kind)
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
                     "res_id": lead.id,
-                    "user_id": lead._showroom_followup_user().id,
+                    "user_id": user.id,
                     "date_deadline": lead_deadline,
-                    "summary": summary or default_summary,
+                    "summary": summaries[lang],
                     "note": activity_type.default_note,
                     "automated": True,
                 }
             )
         return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
-    def _showroom_schedule_missing_followups(self, deadline=None, summary=None):
+    def _showroom_schedule_missing_followups(self, deadline=None, summary=None, kind="next"):
         """R4.1: give the open showroom opportunities of ``self`` that have no open
-        follow-up one. Returns the follow-ups created."""
+        follow-up one (see ``_showroom_create_followups``). Returns the follow-ups
+        created."""
         open_leads = self._showroom_filter_open()
         if not open_leads:
             return self.env["mail.activity"]
         missing = self.search([("id", "in", open_leads.ids), ("showroom_followup_state", "=", "none")])
-        return missing._showroom_create_followups(deadline=deadline, summary=summary)
+        return missing._showroom_create_followups(deadline=deadline, summary=summary, kind=kind)
 
     def _showroom_open_followups(self):
         return self.env["mail.activity"].search(
@@ -487,12 +507,13 @@ class CrmLead(models.Model):
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
                 ("activity_type_id.is_showroom_followup", "=", True),
+                ("active", "=", True),
             ]
         )
 
     def _showroom_close_followups(self, reason):
         """Won or lost: the open follow-ups are closed without execution and stay
-        in the history; they are no breach."""
+        in the history; they do not count as breaches."""
         followups = self.sudo()._showroom_open_followups() if self else None
         if followups:
             # sudo: closing belongs to the opportunity's own state change, which the
@@ -535,24 +556,26 @@ class CrmLead(models.Model):
         domain = self._showroom_open_domain() + [("showroom_followup_state", "=", "none")]
         remaining = self.search_count(domain)
         today = fields.Date.context_today(self)
-        summary = _("Follow-up (scheduled by the nightly check)")
         fixed = failed = last_id = 0
+
+        def schedule(leads):
+            with self.env.cr.savepoint():
+                return len(leads._showroom_create_followups(deadline=today, kind="sweep"))
+
         while True:
             leads = self.search(domain + [("id", ">", last_id)], order="id", limit=batch_size)
             if not leads:
                 break
             last_id = leads[-1].id
             try:
-                with self.env.cr.savepoint():
-                    fixed += len(leads._showroom_create_followups(deadline=today, summary=summary))
-            except Exception:  # noqa: BLE001 - one bad record must not stop the sweep
+                fixed += schedule(leads)
+            except Exception:  # noqa: BLE001 - one bad record must not stop the sweep: retry one by one
                 for lead in leads:
                     try:
-                        with self.env.cr.savepoint():
-                            fixed += len(lead._showroom_create_followups(deadline=today, summary=summary))
+                        fixed += schedule(lead)
                     except Exception:
                         failed += 1
-                        _logger.exception("Showroom follow-up sweep: could not schedule a follow-up on lead %s", lead.id)
+                        _logger.exception("Showroom follow-up sweep: no follow-up scheduled on lead %s", lead.id)
             remaining = max(remaining - len(leads), 0)
             self.env["ir.cron"]._notify_progress(done=fixed, remaining=remaining)
             if not modules.module.current_test:

@@ -20,6 +20,6 @@ class CrmTeam(models.Model):
         (
             "showroom_first_followup_days_positive",
             "CHECK(showroom_first_followup_days >= 0)",
-            "The first follow-up delay cannot be negative.",
+            "The number of days for the first follow-up cannot be negative.",
         ),
     ]

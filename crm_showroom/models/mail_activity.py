@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, format_list
 
 
 class MailActivity(models.Model):
@@ -29,10 +30,10 @@ class MailActivity(models.Model):
     showroom_feedback = fields.Text(string="Feedback details")
     showroom_closed_reason = fields.Selection(
         [("won", "Opportunity won"), ("lost", "Opportunity lost"), ("returned", "Vehicle returned")],
-        string="Closed because",
+        string="Closure reason",
         readonly=True,
-        help="Set when the follow-up was closed without being executed because its "
-        "opportunity was won or lost, or its vehicle returned; such a follow-up is no breach.",
+        help="Set when the follow-up was closed without being executed because its opportunity "
+        "was won or lost, or its vehicle returned; such a follow-up does not count as a breach.",
     )
     showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
     showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
@@ -78,7 +79,7 @@ class MailActivity(models.Model):
                         grade=lead.showroom_grade_id.code,
                         days=lead.showroom_grade_id.followup_interval_days,
                         lead=lead.display_name,
-                        date=fields.Date.to_string(latest),
+                        date=format_date(self.env, latest),
                     )
                 )
 
@@ -123,6 +124,7 @@ class MailActivity(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "showroom.followup.cancel",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {"default_activity_id": self.id},
         }
@@ -134,6 +136,7 @@ class MailActivity(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "showroom.followup.instruction",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_activity_id": self.id,
@@ -143,12 +146,13 @@ class MailActivity(models.Model):
 
     def _showroom_action_open_done_dialog(self, feedback=False):
         if len(self) > 1:
-            raise UserError(_("Record the customer's feedback of one follow-up at a time."))
+            raise UserError(_("Record the customer's feedback one follow-up at a time."))
         return {
             "name": _("Follow-up done"),
             "type": "ir.actions.act_window",
             "res_model": "showroom.followup.done",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_activity_id": self.id,
@@ -239,7 +243,7 @@ class MailActivity(models.Model):
     def _showroom_feedback_summary(self):
         """The text of the chatter message posted when the follow-up is done."""
         self.ensure_one()
-        reasons = ", ".join(self.showroom_feedback_reason_ids.mapped("name"))
+        reasons = format_list(self.env, self.showroom_feedback_reason_ids.mapped("name"))
         return _("Customer feedback: %(reasons)s\n%(details)s", reasons=reasons, details=self.showroom_feedback)
 
     def _showroom_open_leads_by_id(self):
@@ -269,6 +273,7 @@ class MailActivity(models.Model):
                 ("res_model", "=", "crm.lead"),
                 ("res_id", "in", list(leads_by_id)),
                 ("activity_type_id.is_showroom_followup", "=", True),
+                ("active", "=", True),
                 ("id", "not in", self.ids),
             ],
             ["res_id"],
@@ -316,7 +321,7 @@ class MailActivity(models.Model):
                     _(
                         "Instruction on the follow-up “%(summary)s” done on %(date)s:",
                         summary=activity.summary or activity.activity_type_id.name,
-                        date=fields.Date.to_string(activity.date_done),
+                        date=format_date(self.env, activity.date_done),
                     ),
                     instruction,
                 ),

@@ -16,3 +16,13 @@ class MailActivityType(models.Model):
         """R4.3: done follow-ups and their feedback are the history managers inspect."""
         if any(activity_type.is_showroom_followup and not activity_type.keep_done for activity_type in self):
             raise ValidationError(_("Showroom follow-up activity types must keep done activities."))
+
+    def _showroom_followup_summary(self, kind):
+        """The summary of an automatic follow-up, in the language of the context:
+        "first" (R4.1's 48-hour follow-up), "sweep" (the nightly check) or "next"."""
+        self.ensure_one()
+        if kind == "first":
+            return self.env._("First follow-up")
+        if kind == "sweep":
+            return self.env._("Follow-up (scheduled by the nightly check)")
+        return self.summary or self.name

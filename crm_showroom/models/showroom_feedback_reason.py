@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class ShowroomFeedbackReason(models.Model):
     """What the customer said on a follow-up (R4.3): waiting for a price drop,
-    model not in stock, colour not available, concerns... At least one reason
+    model not in stock, color not available, concerns... At least one reason
     is recorded on every done follow-up as the basis of the next one."""
 
     _name = "showroom.feedback.reason"
@@ -14,7 +14,3 @@ class ShowroomFeedbackReason(models.Model):
     sequence = fields.Integer(default=10)
     color = fields.Integer()
     active = fields.Boolean(default=True)
-
-    _sql_constraints = [
-        ("name_unique", "UNIQUE(name)", "A feedback reason with this name already exists."),
-    ]

@@ -19,7 +19,8 @@ class ShowroomGrade(models.Model):
     name = fields.Char(required=True, translate=True)
     horizon = fields.Char(
         translate=True,
-        help="What the grade means, e.g. 'order or delivery within 7 days'.",
+        string="Meaning",
+        help="What the grade means, e.g. 'will order or take delivery within 7 days'.",
     )
     followup_interval_days = fields.Integer(
         string="Follow up at least every (days)",

@@ -18,12 +18,12 @@ class ShowroomSourceChannel(models.Model):
     sequence = fields.Integer(default=10)
     companion = fields.Selection(
         [
-            ("none", "Nothing"),
+            ("none", "None"),
             ("referrer", "Referring customer"),
             ("introducer", "Introducer"),
             ("subdealer", "Sub-dealer"),
         ],
-        string="Requires",
+        string="Must be recorded",
         required=True,
         default="none",
         help="What must be recorded on an opportunity that comes through this channel.",

@@ -51,7 +51,7 @@ class ShowroomCase(TransactionCase):
         cls.walk_in = cls.env.ref("crm_showroom.channel_walk_in")
         cls.referral = cls.env.ref("crm_showroom.channel_referral")
         cls.reason_price = cls.env.ref("crm_showroom.feedback_reason_price_drop")
-        cls.reason_colour = cls.env.ref("crm_showroom.feedback_reason_colour_unavailable")
+        cls.reason_color = cls.env.ref("crm_showroom.feedback_reason_color_unavailable")
         cls.old_customer = cls.env["res.partner"].create({"name": "Old Customer Chen"})
         cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
 

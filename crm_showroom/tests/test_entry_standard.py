@@ -29,7 +29,7 @@ class TestEntryStandard(ShowroomCase):
             "mobile": "Mobile",
             "showroom_channel_id": "Source channel",
             "showroom_purchase_type": "Purchase type",
-            "showroom_customer_kind": "Customer is a",
+            "showroom_customer_kind": "Customer type",
             "street": "Street",
             "city_id": "County / District",
             "contact_name": "Contact Name",
@@ -106,7 +106,10 @@ class TestEntryStandard(ShowroomCase):
             {"name": "钱先生", "country_id": self.china.id, "city_id": self.county.id, "street": "博物馆路 3 号",
              "mobile": "13700001111"}
         )
-        lead = self._create_lead(partner_id=partner.id, contact_name=None, city_id=None, street=None, country_id=None, state_id=None, mobile=None)
+        lead = self._create_lead(
+            partner_id=partner.id, contact_name=None, city_id=None, street=None, country_id=None, state_id=None,
+            mobile=None,
+        )
         self.assertEqual(lead.city_id, self.county)
         self.assertEqual(lead.street, "博物馆路 3 号")
 
@@ -142,8 +145,8 @@ class TestEntryStandard(ShowroomCase):
         self._assert_refused("not a valid email address", email_from="sun.at.example.com")
         self._assert_refused("not a QQ number", showroom_qq="0123456")
         self._assert_refused("not a QQ number", showroom_qq="12a456")
-        self._assert_refused("not a WeChat id", showroom_wechat="1abcdef")
-        self._assert_refused("not a WeChat id", showroom_wechat="abc")
+        self._assert_refused("not a WeChat ID", showroom_wechat="1abcdef")
+        self._assert_refused("not a WeChat ID", showroom_wechat="abc")
         lead = self._create_lead(email_from="sun@example.com", showroom_qq="12345678", showroom_wechat="sun_2026")
         self.assertEqual((lead.showroom_qq, lead.showroom_wechat), ("12345678", "sun_2026"))
         lead.showroom_wechat = "13800138000"

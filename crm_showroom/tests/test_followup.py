@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import ShowroomCase
@@ -33,6 +33,13 @@ class TestFollowup(ShowroomCase):
             self._open_followups(lead).date_deadline, date(2026, 3, 12), "never later than the grade's interval"
         )
 
+    def test_converted_lead_gets_first_followup(self):
+        lead = self._create_lead(type="lead")
+        self.assertFalse(self._open_followups(lead))
+        lead.convert_opportunity(self.env["res.partner"])
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(self._open_followups(lead).date_deadline, date(2026, 3, 12))
+
     def test_unassigned_opportunity_followup_goes_to_team_leader(self):
         lead = self._create_lead(user_id=False)
         self.assertEqual(self._open_followups(lead).user_id, self.manager)
@@ -61,11 +68,11 @@ class TestFollowup(ShowroomCase):
             with self.subTest(grade=code):
                 lead = self._create_lead(user=self.consultant, showroom_grade_id=self.grades[code].id)
                 followup = self._open_followups(lead).with_user(self.consultant)
-                self._mark_done(followup, text=f"Grade {code} call", reasons=self.reason_price | self.reason_colour)
+                self._mark_done(followup, text=f"Grade {code} call", reasons=self.reason_price | self.reason_color)
                 self.assertFalse(followup.active)
                 self.assertEqual(followup.date_done, date(2026, 3, 10))
                 self.assertEqual(followup.showroom_feedback, f"Grade {code} call")
-                self.assertEqual(followup.showroom_feedback_reason_ids, self.reason_price | self.reason_colour)
+                self.assertEqual(followup.showroom_feedback_reason_ids, self.reason_price | self.reason_color)
                 next_followup = self._open_followups(lead)
                 self.assertEqual(len(next_followup), 1)
                 self.assertEqual(next_followup.date_deadline, date(2026, 3, 10) + timedelta(days=days))
@@ -74,6 +81,16 @@ class TestFollowup(ShowroomCase):
                 message = lead.message_ids.filtered(lambda m: m.mail_activity_type_id == self.followup_type)[:1]
                 self.assertIn("Waiting for a price drop", message.body)
                 self.assertIn(f"Grade {code} call", message.body)
+
+    def test_done_from_the_history_list_schedules_next(self):
+        """The history list reads done follow-ups too (active_test off); its buttons
+        carry that context: the next follow-up must still be scheduled."""
+        lead = self._create_lead()
+        self._mark_done(self._open_followups(lead))
+        followup = self._open_followups(lead).with_context(active_test=False)
+        self._mark_done(followup)
+        self.assertEqual(len(self._open_followups(lead)), 1)
+        self.assertEqual(lead.with_context(active_test=False).showroom_followup_state, "planned")
 
     def test_edited_interval_applies(self):
         self.grades["B"].followup_interval_days = 10
@@ -87,21 +104,21 @@ class TestFollowup(ShowroomCase):
         action = followup.action_feedback_schedule_next(feedback="typed in the chatter")
         self.assertEqual(action["res_model"], "showroom.followup.done")
         self.assertTrue(followup.active, "Done & Schedule Next only opens the dialog")
-        Wizard = self.env["showroom.followup.done"].with_user(self.consultant).with_context(action["context"])
+        Wizard = self.env["showroom.followup.done"].with_user(self.consultant).with_context(**action["context"])
         with Form(Wizard) as wizard_form:
             self.assertEqual(wizard_form.feedback, "typed in the chatter")
             self.assertEqual(wizard_form.next_deadline, date(2026, 3, 24))
-            wizard_form.reason_ids.add(self.reason_colour)
+            wizard_form.reason_ids.add(self.reason_color)
             wizard_form.next_deadline = date(2026, 3, 25)
         wizard = wizard_form.record
-        with self.assertRaisesRegex(UserError, "on or before 2026-03-24"):
+        with self.assertRaisesRegex(UserError, "on or before 03/24/2026"):
             wizard.action_done()
         self.assertTrue(followup.active)
         wizard.next_deadline = date(2026, 3, 13)
         wizard.next_summary = "Bring the white one for a test drive"
         wizard.action_done()
         self.assertFalse(followup.active)
-        self.assertEqual(followup.showroom_feedback_reason_ids, self.reason_colour)
+        self.assertEqual(followup.showroom_feedback_reason_ids, self.reason_color)
         next_followup = self._open_followups(lead)
         self.assertEqual(next_followup.date_deadline, date(2026, 3, 13))
         self.assertEqual(next_followup.summary, "Bring the white one for a test drive")
@@ -157,7 +174,7 @@ class TestFollowup(ShowroomCase):
         lead.with_user(self.consultant).action_unarchive()
         restored = self._open_followups(lead)
         self.assertEqual(len(restored), 1)
-        self.assertEqual(restored.date_deadline, date(2026, 3, 17), "due within the A grade's interval again")
+        self.assertEqual(restored.date_deadline, date(2026, 3, 12), "the 48-hour follow-up again")
         self.assertEqual(restored.user_id, self.consultant)
 
     def test_won_then_reopened_gets_followup(self):
@@ -202,7 +219,7 @@ class TestFollowup(ShowroomCase):
         with self.assertRaisesRegex(UserError, "must always have an open follow-up"):
             followup.with_user(self.manager).unlink()
         action = followup.with_user(self.manager).action_showroom_cancel()
-        wizard = self.env["showroom.followup.cancel"].with_user(self.manager).with_context(action["context"]).create(
+        wizard = self.env["showroom.followup.cancel"].with_user(self.manager).with_context(**action["context"]).create(
             {"reason": "Customer moved to Beijing, will be reassigned tomorrow"}
         )
         wizard.action_cancel()
@@ -215,7 +232,7 @@ class TestFollowup(ShowroomCase):
         lead = self._create_lead(user=self.consultant)
         followup = self._open_followups(lead)
         wizard = self.env["showroom.followup.cancel"].create({"activity_id": followup.id, "reason": "x"})
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             wizard.with_user(self.consultant).action_cancel()
         self.assertTrue(followup.exists())
 
@@ -232,12 +249,12 @@ class TestFollowup(ShowroomCase):
         with self.assertRaisesRegex(UserError, "done follow-ups"):
             self._open_followups(lead).with_user(self.manager)._showroom_write_instruction("Too early")
         action = followup.with_user(self.manager).action_showroom_instruct()
-        wizard = self.env["showroom.followup.instruction"].with_user(self.manager).with_context(action["context"])
+        wizard = self.env["showroom.followup.instruction"].with_user(self.manager).with_context(**action["context"])
         wizard.create({"instruction": "Offer the trade-in subsidy on the next call"}).action_save()
         self.assertEqual(followup.showroom_instruction, "Offer the trade-in subsidy on the next call")
         self.assertEqual(followup.showroom_instruction_user_id, self.manager)
         note = lead.message_ids[0]
         self.assertIn("Offer the trade-in subsidy", note.body)
         self.assertIn(self.consultant.partner_id, note.notified_partner_ids)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             followup.with_user(self.consultant)._showroom_write_instruction("I instruct myself")

@@ -17,6 +17,8 @@ class TestFollowupSweep(ShowroomCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the sweep covers the whole database: keep other showroom teams (demo data) out
+        cls.env["crm.team"].search([("id", "!=", cls.team.id)]).is_showroom = False
         Lead = cls.env["crm.lead"].with_context(mail_activity_automation_skip=True)
         cls.gaps = Lead.create([cls._lead_values(name=f"Gap {i}", mobile=f"1380013800{i}") for i in range(5)])
         cls.covered = cls._create_lead(name="Covered")

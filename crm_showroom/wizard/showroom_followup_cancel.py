@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_date
 
 
 class ShowroomFollowupCancel(models.TransientModel):
@@ -29,7 +30,7 @@ class ShowroomFollowupCancel(models.TransientModel):
                 _(
                     "Follow-up “%(summary)s” due %(date)s (assigned to %(user)s) cancelled by the manager. Reason:",
                     summary=activity.summary or activity.activity_type_id.name,
-                    date=fields.Date.to_string(activity.date_deadline),
+                    date=format_date(self.env, activity.date_deadline),
                     user=activity.user_id.name,
                 ),
                 self.reason,

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class ShowroomFollowupDone(models.TransientModel):
@@ -64,7 +65,7 @@ class ShowroomFollowupDone(models.TransientModel):
                 raise UserError(
                     _(
                         "The next follow-up must be due on or before %s (the grade's interval).",
-                        fields.Date.to_string(self.latest_next_deadline),
+                        format_date(self.env, self.latest_next_deadline),
                     )
                 )
         activity.showroom_feedback_reason_ids = self.reason_ids

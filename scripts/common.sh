@@ -1,0 +1,231 @@
+# shellcheck shell=bash
+# Shared set-up for scripts/run and scripts/test: the Odoo source tree, the
+# virtualenv and the PostgreSQL server. Every step is idempotent: it does its
+# work on first use and is a quick check afterwards.
+
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL_DIR="$REPO_DIR/.local"                     # git-ignored
+ODOO_DEFAULT_PATH="/opt/odoo-18.0"
+ODOO_UPSTREAM="https://github.com/odoo/odoo.git"
+VENV_DIR="${CRM_SHOWROOM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/crm_showroom/venv}"
+PG_USER="${PGUSER:-crm_showroom}"
+
+say() { printf '\033[1m[crm_showroom]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[crm_showroom] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --------------------------------------------------------------------------
+# Odoo source tree: $ODOO_PATH, else /opt/odoo-18.0, else a clone of upstream
+# --------------------------------------------------------------------------
+is_odoo18_tree() {
+    [ -f "$1/odoo/release.py" ] && [ -d "$1/odoo/addons/crm" ] \
+        && grep -q "^version_info = (18, 0," "$1/odoo/release.py"
+}
+
+find_odoo() {
+    if [ -n "${ODOO_PATH:-}" ]; then
+        is_odoo18_tree "$ODOO_PATH" \
+            || die "ODOO_PATH=$ODOO_PATH does not hold an Odoo 18.0 source tree (expected $ODOO_PATH/odoo/release.py of version 18.0 and $ODOO_PATH/odoo/addons/crm)."
+    elif is_odoo18_tree "$ODOO_DEFAULT_PATH"; then
+        ODOO_PATH="$ODOO_DEFAULT_PATH"
+    else
+        say "No Odoo 18.0 tree at $ODOO_DEFAULT_PATH; trying to clone $ODOO_UPSTREAM (branch 18.0)"
+        if timeout 20 git ls-remote --heads "$ODOO_UPSTREAM" 18.0 >/dev/null 2>&1 \
+            && git clone --depth 1 --branch 18.0 "$ODOO_UPSTREAM" "$ODOO_DEFAULT_PATH"; then
+            ODOO_PATH="$ODOO_DEFAULT_PATH"
+        else
+            die "Odoo 18.0 was not found and upstream cannot be reached. Put an Odoo 18.0 source tree (the folder holding odoo-bin, setup.py, requirements.txt and odoo/addons) at $ODOO_DEFAULT_PATH, or set ODOO_PATH to the folder holding one."
+        fi
+    fi
+    export ODOO_PATH
+    # Only odoo/addons and ours: a top-level addons/ beside odoo/ may be stale.
+    ADDONS_PATH="$ODOO_PATH/odoo/addons,$REPO_DIR"
+}
+
+# --------------------------------------------------------------------------
+# Virtualenv: Odoo's requirements, Odoo itself (editable) and our tooling
+# --------------------------------------------------------------------------
+setup_venv() {
+    local stamp want
+    want=$( { cat "$ODOO_PATH/requirements.txt" "$REPO_DIR/requirements-dev.txt";
+              echo "$ODOO_PATH"; python3 --version; } | sha256sum | cut -c1-16)
+    stamp="$VENV_DIR/.crm_showroom-stamp"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return
+    fi
+    say "Creating the virtualenv in $VENV_DIR (first use: a few minutes)"
+    check_build_headers
+    rm -rf "$VENV_DIR"
+    python3 -m venv "$VENV_DIR"
+    local reqs
+    PIP_LOG="$LOCAL_DIR/pip.log"
+    mkdir -p "$LOCAL_DIR"
+    : > "$PIP_LOG"
+    say "pip's output goes to $PIP_LOG"
+    pip_logged install --upgrade pip wheel "setuptools<81"
+    # cbor2 5.4.2 (Odoo's pin for Python < 3.12) no longer builds with current
+    # setuptools; 5.4.6 is the same API.
+    reqs="$VENV_DIR/odoo-requirements.txt"
+    sed -E 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt" > "$reqs"
+    pip_logged install -r "$reqs" -r "$REPO_DIR/requirements-dev.txt"
+    pip_logged install --no-deps -e "$ODOO_PATH"
+    echo "$want" > "$stamp"
+}
+
+# Runs the virtualenv's pip with its (noisy) output appended to $PIP_LOG; shows
+# the end of that log only when pip fails.
+pip_logged() {
+    echo "+ pip $*" >> "$PIP_LOG"
+    if ! "$VENV_DIR/bin/pip" "$@" >> "$PIP_LOG" 2>&1; then
+        tail -n 40 "$PIP_LOG" >&2
+        die "pip $* failed (last lines above; full output in $PIP_LOG)."
+    fi
+}
+
+check_build_headers() {
+    local missing=()
+    [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
+    [ -f /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
+    command -v pg_config >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_config ] || missing+=(libpq-dev)
+    [ ${#missing[@]} -eq 0 ] && return
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing build headers: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        die "Building Odoo's requirements needs these Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]})."
+    fi
+}
+
+# --------------------------------------------------------------------------
+# PostgreSQL: the server named by PG* variables, else a private cluster
+# --------------------------------------------------------------------------
+pg_bindir() {
+    if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
+        pg_config --bindir
+    else
+        find /usr/lib/postgresql -maxdepth 3 -name initdb -path '*/bin/*' 2>/dev/null \
+            | sort -V | tail -n1 | xargs -r dirname
+    fi
+}
+
+# Runs a command as the cluster's owner: PostgreSQL refuses to run as root.
+as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "$PG_OS_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+setup_postgres() {
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
+        say "Using the PostgreSQL server named by PG* variables (${PGHOST:-local socket}:${PGPORT:-5432})"
+        DB_ARGS=(--db_host="${PGHOST:-}" --db_port="${PGPORT:-5432}" --db_user="${PGUSER:-$USER}")
+        if [ -n "${PGPASSWORD:-}" ]; then DB_ARGS+=(--db_password="$PGPASSWORD"); fi
+        return 0
+    fi
+    local bindir data socket log
+    bindir=$(pg_bindir)
+    [ -n "$bindir" ] || die "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER to a running server."
+    data="$LOCAL_DIR/pgdata"
+    # A short socket path: Unix socket paths are limited to ~107 bytes.
+    socket="/tmp/crm_showroom-$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-10)"
+    log="$LOCAL_DIR/postgresql.log"
+    PG_OS_USER="$(id -un)"
+    if [ "$(id -u)" = 0 ]; then
+        PG_OS_USER=postgres
+        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    fi
+    mkdir -p "$LOCAL_DIR" "$socket"
+    if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$socket"; fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        say "Creating a private PostgreSQL cluster in $data"
+        mkdir -p "$data"
+        [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$data"
+        as_pg_owner "$bindir/initdb" -D "$data" -U "$PG_USER" --auth=trust \
+            --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    if [ "$(id -u)" = 0 ]; then touch "$log" && chown "$PG_OS_USER" "$log"; fi
+    if ! as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        as_pg_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+            -o "-c listen_addresses='' -c unix_socket_directories='$socket' -c fsync=off -c max_connections=200" \
+            start >/dev/null || die "PostgreSQL did not start; see $log"
+    fi
+    export PGHOST="$socket" PGUSER="$PG_USER" PGDATABASE=postgres
+    DB_ARGS=(--db_host="$socket" --db_user="$PG_USER")
+}
+
+# --------------------------------------------------------------------------
+# Odoo
+# --------------------------------------------------------------------------
+ODOO_DATA_DIR="$LOCAL_DIR/odoo-data"
+
+# Sets ODOO_CMD to the odoo-bin command line with our addons path, data dir and
+# database arguments, followed by ARGS (for callers that want to exec it). A first
+# argument that is not an option is an odoo-bin command (shell, db, …): it goes right
+# after --addons-path, which odoo-bin reads first to look for commands in addons.
+# tests/odoo_runner.py builds the same command from the variables setup_all exports.
+odoo_cmd() {
+    local command=()
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+        command=("$1")
+        shift
+    fi
+    ODOO_CMD=("$VENV_DIR/bin/python" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" "${command[@]}"
+              --data-dir="$ODOO_DATA_DIR" "${DB_ARGS[@]}" "$@")
+}
+
+odoo_bin() {
+    odoo_cmd "$@"
+    "${ODOO_CMD[@]}"
+}
+
+# --------------------------------------------------------------------------
+# Databases (through the PostgreSQL client tools)
+# --------------------------------------------------------------------------
+pg_tool() {
+    local bindir
+    bindir=$(pg_bindir)
+    if [ -n "$bindir" ] && [ -x "$bindir/$1" ]; then
+        echo "$bindir/$1"
+    elif command -v "$1" >/dev/null; then
+        command -v "$1"
+    else
+        die "The PostgreSQL client tool $1 was not found (Debian: apt-get install postgresql-client)."
+    fi
+}
+
+# psql_value DB SQL: the first column of the first row, or nothing on any error
+# (missing database or table). SQL may use :'arg' for $3 (quoted safely).
+psql_value() {
+    printf '%s\n' "$2" | "$(pg_tool psql)" -XAtq -v ON_ERROR_STOP=1 -v arg="${3:-}" \
+        -d "$1" 2>/dev/null | head -n1 || true
+}
+
+db_exists() {
+    [ "$(psql_value postgres "SELECT 1 FROM pg_database WHERE datname = :'arg'" "$1")" = 1 ]
+}
+
+# The state of module $2 in database $1 ("installed", "uninstalled", …), or nothing.
+module_state() {
+    psql_value "$1" "SELECT state FROM ir_module_module WHERE name = :'arg'" "$2"
+}
+
+# Drops database $1 (even with open connections) and its Odoo filestore.
+drop_db() {
+    local dropdb
+    dropdb=$(pg_tool dropdb)
+    "$dropdb" --if-exists --force "$1" 2>/dev/null || "$dropdb" --if-exists "$1" || true
+    rm -rf "${ODOO_DATA_DIR:?}/filestore/$1"
+}
+
+setup_all() {
+    find_odoo
+    setup_venv
+    setup_postgres
+    export PATH="$VENV_DIR/bin:$PATH"
+    # For tests/ (pytest), which runs odoo-bin itself with the same arguments.
+    export CRM_SHOWROOM_VENV="$VENV_DIR" CRM_SHOWROOM_ADDONS_PATH="$ADDONS_PATH" \
+        CRM_SHOWROOM_DATA_DIR="$ODOO_DATA_DIR"
+}

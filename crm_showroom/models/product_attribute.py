@@ -5,13 +5,13 @@ from odoo import fields, models
 VEHICLE_ROLES = [
     ("brand", "Brand"),
     ("trim", "Trim"),
-    ("colour", "Colour"),
+    ("color", "Color"),
 ]
 
 
 class ProductAttribute(models.Model):
     """An attribute may play a role in the description of a vehicle: brand,
-    trim or colour. ``showroom.vehicle`` shows the value of its variant (or of
+    trim or color. ``showroom.vehicle`` shows the value of its variant (or of
     the template, for an attribute with one value) for each role."""
 
     _inherit = "product.attribute"
@@ -20,5 +20,5 @@ class ProductAttribute(models.Model):
         VEHICLE_ROLES,
         string="Vehicle role",
         help="What this attribute tells about a vehicle: its values show as the brand, trim or "
-        "colour of the vehicles of products that use it.",
+        "color of the vehicles of products that use it.",
     )

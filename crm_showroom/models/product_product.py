@@ -5,7 +5,7 @@ class ProductProduct(models.Model):
     _inherit = "product.product"
 
     def _showroom_vehicle_attribute_values(self, role):
-        """The attribute value playing ``role`` (brand, trim, colour) for each
+        """The attribute value playing ``role`` (brand, trim, color) for each
         product of ``self``: the variant's own value, else the value of a
         template's attribute line with a single value (attributes that create no
         variant). Returns ``{product: product.attribute.value}``, no query per

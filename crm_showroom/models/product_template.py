@@ -9,7 +9,7 @@ VEHICLE_STOCK_VALUES = {"type": "consu", "is_storable": True, "tracking": "seria
 class ProductTemplate(models.Model):
     """Vehicles are products flagged ``is_vehicle``: storable and tracked by a
     unique serial number, their VIN (``stock.lot``). The template is the model;
-    brand, trim and colour come from its attributes (``product.attribute``'s
+    brand, trim and color come from its attributes (``product.attribute``'s
     vehicle role). The first-service interval (days and kilometres) is a rule
     value of each model, edited on the product form (R5.1, 2nd follow-up)."""
 

@@ -7,7 +7,7 @@ from .common import ShowroomCase
 
 class ShowroomVehicleCase(ShowroomCase):
     """The showroom fixture plus vehicles in stock: a model (H6 SUV) whose
-    brand, trim and colour come from attributes, with VINs in WH/Stock, and
+    brand, trim and color come from attributes, with VINs in WH/Stock, and
     helpers that sell and deliver them through Odoo's real sale, stock and
     return flows (R5.1)."""
 
@@ -33,11 +33,11 @@ class ShowroomVehicleCase(ShowroomCase):
                 "value_ids": [Command.create({"name": "2.0T Deluxe"}), Command.create({"name": "1.5T Comfort"})],
             }
         )
-        cls.attr_colour = Attribute.create(
+        cls.attr_color = Attribute.create(
             {
-                "name": "Colour",
+                "name": "Color",
                 "display_type": "color",
-                "showroom_vehicle_role": "colour",
+                "showroom_vehicle_role": "color",
                 "value_ids": [
                     Command.create({"name": "Pearl White", "html_color": "#F8F8F0"}),
                     Command.create({"name": "Ruby Red", "html_color": "#9B111E"}),
@@ -51,7 +51,7 @@ class ShowroomVehicleCase(ShowroomCase):
                 "list_price": 150000,
                 "attribute_line_ids": [
                     Command.create({"attribute_id": attr.id, "value_ids": [Command.set(attr.value_ids.ids)]})
-                    for attr in (cls.attr_brand, cls.attr_trim, cls.attr_colour)
+                    for attr in (cls.attr_brand, cls.attr_trim, cls.attr_color)
                 ],
             }
         )

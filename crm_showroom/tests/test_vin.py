@@ -106,8 +106,8 @@ class TestVinLots(ShowroomVehicleCase):
         self.assertEqual(vehicle.product_tmpl_id, self.suv)
         self.assertEqual(vehicle.brand_id.name, "Haval", "from a single-value attribute without variants")
         self.assertEqual(vehicle.trim_id.name, "2.0T Deluxe")
-        self.assertEqual(vehicle.colour_id.name, "Pearl White")
-        self.assertEqual(vehicle.colour_html, "#F8F8F0")
+        self.assertEqual(vehicle.color_id.name, "Pearl White")
+        self.assertEqual(vehicle.color_html, "#F8F8F0")
         self.assertEqual(vehicle.state, "stock")
         self.assertEqual(vehicle.display_name, f"H6 SUV {lot.name}")
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):

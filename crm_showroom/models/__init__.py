@@ -11,10 +11,11 @@ from . import product_attribute
 from . import product_template
 from . import product_product
 from . import stock_lot
+from . import res_partner
+from . import showroom_partner_receivable_mixin
 from . import showroom_vehicle
 from . import stock_picking
 from . import crm_lead
-from . import res_partner
 from . import sale_order
 from . import account_payment_term_line
 from . import res_company

@@ -10,8 +10,6 @@ from odoo.tools import format_list
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
-from .res_partner import RECEIVABLE_DETAIL_GROUPS
-
 _logger = logging.getLogger(__name__)
 
 # Mainland-China mobile numbers: 11 digits on the prefixes the MIIT numbering
@@ -60,7 +58,8 @@ class CrmLead(models.Model):
     brings the next one (see ``mail.activity``).
     """
 
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "showroom.partner.receivable.mixin"]
 
     is_showroom = fields.Boolean(related="team_id.is_showroom", string="Showroom opportunity")
     showroom_grade_id = fields.Many2one(
@@ -502,30 +501,26 @@ class CrmLead(models.Model):
         return missing._showroom_create_followups(deadline=deadline, summary=summary, kind=kind)
 
     def _showroom_open_followups(self):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("activity_type_id.is_showroom_followup", "=", True),
-                ("active", "=", True),
-            ]
-        )
+        return self.env["mail.activity"]._showroom_open_followups_of(self)
 
     def _showroom_close_followups(self, reason):
         """Won or lost: the open follow-ups are closed without execution and stay
         in the history; they do not count as breaches."""
-        followups = self.sudo()._showroom_open_followups() if self else None
-        if followups:
-            # sudo: closing belongs to the opportunity's own state change, which the
-            # user is allowed to make; only these leads' follow-ups are touched.
-            followups.write({"active": False, "showroom_closed_reason": reason})
+        # sudo: closing belongs to the opportunity's own state change, which the
+        # user is allowed to make; only these leads' follow-ups are touched.
+        self.env["mail.activity"].sudo()._showroom_close_open_followups(self, reason)
 
     def _showroom_reassign_followups(self):
         """The open follow-ups move with the opportunity to its new salesperson (G1 handover)."""
-        for lead in self.filtered("user_id"):
-            followups = lead._showroom_open_followups().filtered(lambda act, lead=lead: act.user_id != lead.user_id)
-            if followups:
-                followups.with_context(mail_activity_quick_update=True).write({"user_id": lead.user_id.id})
+        leads = self.filtered("user_id")
+        salesperson = {lead.id: lead.user_id for lead in leads}
+        by_user = {}
+        for followup in leads._showroom_open_followups():
+            user = salesperson[followup.res_id]
+            if followup.user_id != user:
+                by_user[user] = by_user.get(user, self.env["mail.activity"]) | followup
+        for user, followups in by_user.items():
+            followups.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
 
     def _showroom_pull_in_followups(self):
         """R3: after a grade change an open follow-up is due at the latest at
@@ -589,8 +584,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # G2: the opportunity sums the payment plan versus actual of its contracts
     # (confirmed orders, linked by sale_crm), in the opportunity's currency.
-    # G7: it shows its customer's receivables with the partner's own visibility
-    # rules (details only for RECEIVABLE_DETAIL_GROUPS).
+    # G7: its customer's receivables come from showroom.partner.receivable.mixin.
 
     showroom_contract_amount = fields.Monetary(
         string="Contracts",
@@ -619,33 +613,6 @@ class CrmLead(models.Model):
         compute="_compute_showroom_contract_payments",
         help="Behind plan when any contract is; fully paid when all are.",
     )
-    showroom_partner_currency_id = fields.Many2one(related="partner_id.showroom_currency_id")
-    showroom_partner_has_overdue = fields.Boolean(related="partner_id.showroom_has_overdue")
-    showroom_partner_amount_overdue = fields.Monetary(
-        related="partner_id.showroom_amount_overdue", currency_field="showroom_partner_currency_id"
-    )
-    showroom_partner_amount_due = fields.Monetary(
-        related="partner_id.showroom_amount_due",
-        currency_field="showroom_partner_currency_id",
-        groups=RECEIVABLE_DETAIL_GROUPS,
-    )
-    showroom_partner_overdue_days = fields.Integer(
-        related="partner_id.showroom_overdue_days", groups=RECEIVABLE_DETAIL_GROUPS
-    )
-    showroom_partner_credit_limit = fields.Monetary(
-        related="partner_id.showroom_credit_limit",
-        currency_field="showroom_partner_currency_id",
-        groups=RECEIVABLE_DETAIL_GROUPS,
-    )
-    showroom_partner_credit_used = fields.Monetary(
-        related="partner_id.showroom_credit_used",
-        currency_field="showroom_partner_currency_id",
-        groups=RECEIVABLE_DETAIL_GROUPS,
-    )
-    showroom_partner_credit_ratio = fields.Float(
-        related="partner_id.showroom_credit_ratio", groups=RECEIVABLE_DETAIL_GROUPS
-    )
-
     @api.depends(
         "order_ids.state", "order_ids.amount_total", "order_ids.currency_id", "order_ids.date_order",
         "order_ids.order_line.invoice_lines.move_id.amount_residual", "company_currency",

@@ -226,6 +226,26 @@ class MailActivity(models.Model):
                 if model:
                     vals["note"] = template._showroom_render_note(self.env[model].browse(res_id))[res_id]
 
+    @api.model
+    def _showroom_open_followups_of(self, records):
+        """The open showroom follow-ups of ``records`` (any model). ``active`` is
+        explicit: callers may run with active_test=False (the history's context)."""
+        return self.search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("activity_type_id.is_showroom_followup", "=", True),
+                ("active", "=", True),
+            ]
+        )
+
+    @api.model
+    def _showroom_close_open_followups(self, records, reason):
+        """Close the open follow-ups of ``records`` without execution: they stay in
+        the history with ``reason`` (won, lost, returned) and do not count as breaches."""
+        if records:
+            self._showroom_open_followups_of(records).write({"active": False, "showroom_closed_reason": reason})
+
     def _showroom_check_feedback(self):
         missing = self.filtered(
             lambda act: not act.showroom_feedback_reason_ids or not (act.showroom_feedback or "").strip()

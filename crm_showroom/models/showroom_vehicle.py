@@ -16,7 +16,7 @@ VEHICLE_PLACEHOLDERS = (
     "object.product_tmpl_id.name",
     "object.brand_id.name",
     "object.trim_id.name",
-    "object.colour_id.name",
+    "object.color_id.name",
     "object.delivery_date",
     "object.odometer",
     "object.first_service_date",
@@ -46,7 +46,7 @@ class ShowroomVehicle(models.Model):
 
     _name = "showroom.vehicle"
     _description = "Vehicle"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "showroom.partner.receivable.mixin"]
     _order = "delivery_date desc, id desc"
     _rec_names_search = ["vin", "product_tmpl_id", "partner_id"]
     _check_company_auto = True
@@ -66,11 +66,11 @@ class ShowroomVehicle(models.Model):
     product_tmpl_id = fields.Many2one(
         "product.template", related="product_id.product_tmpl_id", store=True, string="Model"
     )
-    # brand, trim and colour: the values of the attributes of these vehicle roles
+    # brand, trim and color: the values of the attributes of these vehicle roles
     brand_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
     trim_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
-    colour_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
-    colour_html = fields.Char(related="colour_id.html_color", string="Colour code")
+    color_id = fields.Many2one("product.attribute.value", compute="_compute_attribute_values", store=True)
+    color_html = fields.Char(related="color_id.html_color", string="Color code")
     image_128 = fields.Image(related="product_id.image_128")
     state = fields.Selection(
         [("stock", "In stock"), ("delivered", "Delivered"), ("returned", "Returned")],
@@ -289,7 +289,7 @@ class ShowroomVehicle(models.Model):
             by_date[return_dates[vehicle.lot_id.id]] |= vehicle
         for return_date, group in by_date.items():
             group.write({"state": "returned", "partner_id": False, "return_date": return_date})
-        vehicles._showroom_close_followups("returned")
+        self.env["mail.activity"]._showroom_close_open_followups(vehicles, "returned")
         message = _("Returned by the customer on %(date)s: ownership cleared and open follow-ups closed.")
         dates = {day: format_date(self.env, day) for day in by_date}
         vehicles._message_log_batch(
@@ -340,23 +340,6 @@ class ShowroomVehicle(models.Model):
             responsibles={vehicle.id: vehicle.user_id for vehicle in self if vehicle.user_id},
             intros=intros,
         )
-
-    def _showroom_close_followups(self, reason):
-        """Close the open follow-ups of the vehicles without execution (kept in the
-        history, no breach), like an opportunity's when it is won or lost."""
-        followups = (
-            self.env["mail.activity"]
-            .with_context(active_test=True)
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id.is_showroom_followup", "=", True),
-                ]
-            )
-        )
-        if followups:
-            followups.write({"active": False, "showroom_closed_reason": reason})
 
     # ------------------------------------------------------------
     # TOOLS

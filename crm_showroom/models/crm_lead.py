@@ -587,7 +587,7 @@ class CrmLead(models.Model):
     # G7: its customer's receivables come from showroom.partner.receivable.mixin.
 
     showroom_contract_amount = fields.Monetary(
-        string="Contracts",
+        string="Contract amount",
         currency_field="company_currency",
         compute="_compute_showroom_contract_payments",
         help="Total of the opportunity's confirmed orders, taxes included (G2).",
@@ -602,14 +602,14 @@ class CrmLead(models.Model):
         string="Invoiced, not paid", currency_field="company_currency", compute="_compute_showroom_contract_payments"
     )
     showroom_amount_behind_plan = fields.Monetary(
-        string="Behind plan",
+        string="Amount behind plan",
         currency_field="company_currency",
         compute="_compute_showroom_contract_payments",
         help="Due by the contracts' payment plans but not received yet.",
     )
     showroom_payment_plan_state = fields.Selection(
         [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
-        string="Payments",
+        string="Payment status",
         compute="_compute_showroom_contract_payments",
         help="Behind plan when any contract is; fully paid when all are.",
     )

@@ -36,7 +36,7 @@ class MailActivityPlanTemplate(models.Model):
         ondelete={WINDOW_RULE: "set default"},
     )
     showroom_window_split_day = fields.Integer(
-        string="Same month up to day",
+        string="Same month if planned up to day",
         default=15,
         help="A plan date on this day of the month or earlier brings the activity in the same month; "
         "a later one, in the next month.",
@@ -78,8 +78,8 @@ class MailActivityPlanTemplate(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "In the same month, the activity “%s” must be due on or after the last day that "
-                        "keeps it in the same month, and its window cannot end before it is due.",
+                        "“%s”: the due day cannot be before the last day planned in the same month, and "
+                        "the window cannot end before the due day.",
                         template.summary or template.activity_type_id.name,
                     )
                 )
@@ -105,7 +105,7 @@ class MailActivityPlanTemplate(models.Model):
                 raise AccessError(
                     _(
                         "Only members of %(group_name)s group are allowed to edit templates containing "
-                        "sensible placeholders",
+                        "sensitive placeholders",
                         group_name=group.name,
                     )
                 )

@@ -10,7 +10,7 @@ class ProductTemplate(models.Model):
     """Vehicles are products flagged ``is_vehicle``: storable and tracked by a
     unique serial number, their VIN (``stock.lot``). The template is the model;
     brand, trim and color come from its attributes (``product.attribute``'s
-    vehicle role). The first-service interval (days and kilometres) is a rule
+    vehicle role). The first-service interval (days and kilometers) is a rule
     value of each model, edited on the product form (R5.1, 2nd follow-up)."""
 
     _inherit = "product.template"

@@ -49,7 +49,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
     # PAYMENT PLAN VERSUS ACTUAL (G2)
     # ------------------------------------------------------------
-    # G2: the contract shows its payment plan - the instalments of its payment
+    # G2: the contract shows its payment plan - the installments of its payment
     # terms (deposit, balance before delivery, loan disbursement...) computed on the
     # order total from the order date - against what was actually invoiced, received
     # and is still open, read from its posted invoices and credit notes and their
@@ -80,13 +80,13 @@ class SaleOrder(models.Model):
         help="What the payment plan expects to have been received by today.",
     )
     showroom_amount_behind_plan = fields.Monetary(
-        string="Behind plan",
+        string="Amount behind plan",
         compute="_compute_showroom_payment_figures",
         help="Due by plan but not received yet.",
     )
     showroom_payment_plan_state = fields.Selection(
         [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
-        string="Payments",
+        string="Payment status",
         compute="_compute_showroom_payment_figures",
         help="Confirmed contracts only: fully paid, on plan, or behind the payment plan (G2).",
     )
@@ -140,14 +140,14 @@ class SaleOrder(models.Model):
         """G2: the payment plan of each order versus its actual invoices and
         payments, ``{order: plan}`` where a plan holds, in the order's currency:
 
-        * ``instalments``: the payment terms' instalments (label, due date, planned
+        * ``installments``: the payment terms' installments (label, due date, planned
           amount) with what was invoiced and received against each, allocated to the
-          instalments in due-date order, and a status;
+          installments in due-date order, and a status;
         * ``invoices``: the posted invoices and credit notes (kind - down payment,
           balance invoice, invoice, credit note -, date, due date, amount, received,
           open, payment status);
         * totals ``invoiced``, ``received``, ``open``, ``uninvoiced``,
-          ``planned_due`` (the instalments due by today), ``behind`` and ``state``
+          ``planned_due`` (the installments due by today), ``behind`` and ``state``
           (``paid``, ``behind``, ``on_plan``; False for quotations and cancelled
           orders, which expect no money).
         """
@@ -168,13 +168,13 @@ class SaleOrder(models.Model):
             invoiced = currency.round(sum(invoice["amount"] for invoice in invoices))
             open_amount = currency.round(sum(invoice["open"] for invoice in invoices))
             received = currency.round(invoiced - open_amount)
-            instalments = order_sudo._showroom_planned_instalments()
-            self._showroom_allocate(instalments, "invoiced", invoiced, currency)
-            self._showroom_allocate(instalments, "received", received, currency)
+            installments = order_sudo._showroom_planned_installments()
+            self._showroom_allocate(installments, "invoiced", invoiced, currency)
+            self._showroom_allocate(installments, "received", received, currency)
             confirmed = order.state == "sale"
-            planned_due = currency.round(sum(inst["amount"] for inst in instalments if inst["date"] <= today))
+            planned_due = currency.round(sum(inst["amount"] for inst in installments if inst["date"] <= today))
             behind = max(currency.round(planned_due - received), 0.0) if confirmed else 0.0
-            for inst in instalments:
+            for inst in installments:
                 inst["open"] = currency.round(inst["amount"] - inst["received"])
                 if currency.is_zero(inst["open"]):
                     inst["status"] = "paid"
@@ -194,7 +194,7 @@ class SaleOrder(models.Model):
                     state = "on_plan"
             plans[order] = {
                 "currency": currency,
-                "instalments": instalments,
+                "installments": installments,
                 "invoices": invoices,
                 "invoiced": invoiced,
                 "received": received,
@@ -203,22 +203,22 @@ class SaleOrder(models.Model):
                 "planned_due": planned_due if confirmed else 0.0,
                 "behind": behind,
                 "state": state,
-                "status_labels": dict(self._showroom_instalment_statuses()),
+                "status_labels": dict(self._showroom_installment_statuses()),
                 "today": today,
             }
         return plans
 
-    def _showroom_planned_instalments(self):
-        """The instalments of the order's payment terms on its total, from the order
+    def _showroom_planned_installments(self):
+        """The installments of the order's payment terms on its total, from the order
         date (``account.payment.term._compute_terms``, as invoices compute their due
-        dates); one instalment due on the order date without payment terms."""
+        dates); one installment due on the order date without payment terms."""
         self.ensure_one()
         order_date = fields.Datetime.context_timestamp(self, self.date_order).date() if self.date_order else (
             fields.Date.context_today(self)
         )
         terms = self.payment_term_id
         if not terms or not terms.line_ids:
-            return [self._showroom_instalment(_("Payment in full"), order_date, self.amount_total)]
+            return [self._showroom_installment(_("Payment in full"), order_date, self.amount_total)]
         computed = terms._compute_terms(
             date_ref=order_date,
             currency=self.currency_id,
@@ -229,29 +229,29 @@ class SaleOrder(models.Model):
             untaxed_amount=self.amount_untaxed,
             untaxed_amount_currency=self.amount_untaxed,
         )
-        instalments = [
-            self._showroom_instalment(
-                term_line._showroom_instalment_label(index), values["date"], values["foreign_amount"]
+        installments = [
+            self._showroom_installment(
+                term_line._showroom_installment_label(index), values["date"], values["foreign_amount"]
             )
             for index, (term_line, values) in enumerate(zip(terms.line_ids, computed["line_ids"], strict=True), start=1)
         ]
-        return sorted(instalments, key=lambda inst: inst["date"])
+        return sorted(installments, key=lambda inst: inst["date"])
 
     @api.model
-    def _showroom_instalment(self, label, date, amount):
+    def _showroom_installment(self, label, date, amount):
         return {"label": label, "date": date, "amount": amount, "invoiced": 0.0, "received": 0.0}
 
     @api.model
-    def _showroom_allocate(self, instalments, key, amount, currency):
-        """Allocate ``amount`` to the instalments in due-date order (first due, first
+    def _showroom_allocate(self, installments, key, amount, currency):
+        """Allocate ``amount`` to the installments in due-date order (first due, first
         paid); a surplus goes to the last one."""
         left = amount
-        for inst in instalments:
+        for inst in installments:
             part = min(inst["amount"], left) if left > 0 else 0.0
             inst[key] = currency.round(part)
             left -= part
-        if instalments and currency.compare_amounts(left, 0.0) > 0:
-            instalments[-1][key] = currency.round(instalments[-1][key] + left)
+        if installments and currency.compare_amounts(left, 0.0) > 0:
+            installments[-1][key] = currency.round(installments[-1][key] + left)
 
     def _showroom_invoice_figures(self, invoice):
         """One posted invoice or credit note of the order: its kind and, for the part
@@ -275,7 +275,7 @@ class SaleOrder(models.Model):
         if invoice.move_type == "out_refund":
             kind = _("Credit note")
         elif invoice._is_downpayment():
-            kind = _("Down payment")
+            kind = _("Down-payment invoice")
         elif any(invoice.invoice_line_ids.mapped("is_downpayment")):
             kind = _("Balance invoice")
         else:
@@ -294,10 +294,10 @@ class SaleOrder(models.Model):
         }
 
     @api.model
-    def _showroom_instalment_statuses(self):
+    def _showroom_installment_statuses(self):
         return [
             ("paid", _("Paid")),
             ("partial", _("Partly paid")),
             ("overdue", _("Overdue")),
-            ("planned", _("Planned")),
+            ("planned", _("Not yet due")),
         ]

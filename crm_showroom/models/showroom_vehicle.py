@@ -61,7 +61,13 @@ class ShowroomVehicle(models.Model):
         domain="[('product_id.is_vehicle', '=', True)]",
         tracking=True,
     )
-    vin = fields.Char(string="VIN", related="lot_id.name", store=True, index="trigram")
+    vin = fields.Char(
+        string="VIN",
+        related="lot_id.name",
+        store=True,
+        index="trigram",
+        help="The vehicle identification number: the serial number of the vehicle in stock.",
+    )
     product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True, string="Product")
     product_tmpl_id = fields.Many2one(
         "product.template", related="product_id.product_tmpl_id", store=True, string="Model"
@@ -78,7 +84,8 @@ class ShowroomVehicle(models.Model):
         default="stock",
         required=True,
         tracking=True,
-        help="Delivered: handed over to its owner. Returned: taken back from the customer, back in stock.",
+        help="In stock: not sold yet. Delivered: handed over to its owner. Returned: taken back from "
+        "the customer, back in stock.",
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -108,7 +115,7 @@ class ShowroomVehicle(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     delivery_date = fields.Date(string="Delivered on", tracking=True)
     return_date = fields.Date(string="Returned on", readonly=True)
-    odometer = fields.Integer(string="Mileage (km)", tracking=True, help="The last known mileage, in kilometres.")
+    odometer = fields.Integer(string="Mileage (km)", tracking=True, help="The last known mileage, in kilometers.")
     first_service_date = fields.Date(
         string="First service by",
         compute="_compute_first_service",

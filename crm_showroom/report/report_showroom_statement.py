@@ -85,7 +85,8 @@ class ReportShowroomStatement(models.AbstractModel):
                     "currency": currency,
                     "original": line.amount_currency if line.currency_id else line.balance,
                     "open": open_amount,
-                    "days_overdue": max(age, 0),
+                    # a credit (payment or credit note not allocated yet) is never overdue
+                    "days_overdue": max(age, 0) if currency.compare_amounts(open_amount, 0.0) > 0 else 0,
                 }
             )
             total = totals.setdefault(
@@ -101,7 +102,10 @@ class ReportShowroomStatement(models.AbstractModel):
         return {
             "items": items,
             "totals": list(totals.values()),
+            # a reminder only to a customer who owes something overdue, net of credits
             "has_overdue": any(
-                total["currency"].compare_amounts(total["overdue"], 0.0) > 0 for total in totals.values()
+                total["currency"].compare_amounts(total["overdue"], 0.0) > 0
+                and total["currency"].compare_amounts(total["total"], 0.0) > 0
+                for total in totals.values()
             ),
         }

@@ -71,6 +71,21 @@ class TestDunningReport(ShowroomAccountCase):
         self._pay(self.inv_usd, payment_date="2026-03-10", currency=self.usd)
         self.assertIn("You have no open items with us.", self._html(self.customer))
 
+    def test_no_reminder_when_credits_cover_the_overdue_items(self):
+        customer = self._customer("Wangdu Logistics", lang="en_US")
+        overdue = self._invoice(customer, 10000.0, "2026-01-05", "2026-02-05")
+        credit = self._invoice(customer, 10000.0, "2026-03-01", "2026-03-01", move_type="out_refund")
+        html = self._html(customer)
+        self.assertIn("Statement of Account", html, "nothing is owed net of the credit note")
+        self.assertNotIn("Payment Reminder", html)
+        values = (
+            self.env["report.crm_showroom.report_showroom_statement"]
+            .with_user(self.finance)
+            ._get_report_values(customer.ids)
+        )
+        days = {item["document"]: item["days_overdue"] for item in values["statements"][customer.id]["items"]}
+        self.assertEqual(days, {overdue.name: 33, credit.name: 0}, "a credit is never overdue")
+
     def test_company_reminder_text(self):
         self.company.showroom_statement_note = "<p>Please pay within 7 days.</p>"
         self.assertIn("Please pay within 7 days.", self._html(self.customer))

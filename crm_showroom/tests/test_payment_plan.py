@@ -8,7 +8,7 @@ from .common_receivable import ShowroomAccountCase
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_payment_plan")
 @freeze_time("2026-03-10 02:00:00")
 class TestPaymentPlan(ShowroomAccountCase):
-    """G2: a contract's payment plan (its payment terms' instalments and its
+    """G2: a contract's payment plan (its payment terms' installments and its
     down-payment invoices) versus what was invoiced, received and is open, from
     its real invoices and payments; the opportunity sums its contracts."""
 
@@ -25,7 +25,7 @@ class TestPaymentPlan(ShowroomAccountCase):
         order = self._order(self.buyer, payment_term=self.term_deposit, order_date="2026-03-10 01:00:00")
         plan = self._plan(order)
         self.assertEqual(
-            [(inst["label"], str(inst["date"]), inst["amount"]) for inst in plan["instalments"]],
+            [(inst["label"], str(inst["date"]), inst["amount"]) for inst in plan["installments"]],
             [("Deposit", "2026-03-10", 20000.0), ("Balance before delivery", "2026-04-09", 180000.0)],
         )
         self.assertFalse(plan["state"], "a quotation expects no money yet")
@@ -33,7 +33,7 @@ class TestPaymentPlan(ShowroomAccountCase):
 
         loan = self._plan(self._order(self.buyer, payment_term=self.term_loan, order_date="2026-03-10 01:00:00"))
         self.assertEqual(
-            [(inst["label"], str(inst["date"]), inst["amount"]) for inst in loan["instalments"]],
+            [(inst["label"], str(inst["date"]), inst["amount"]) for inst in loan["installments"]],
             [("Down payment", "2026-03-10", 60000.0), ("Loan disbursement", "2026-03-25", 140000.0)],
         )
 
@@ -55,13 +55,13 @@ class TestPaymentPlan(ShowroomAccountCase):
         self.assertEqual(order.showroom_payment_plan_state, "behind")
 
         plan = self._plan(order)
-        deposit_line, balance_line = plan["instalments"]
+        deposit_line, balance_line = plan["installments"]
         self.assertEqual(
             (deposit_line["received"], deposit_line["open"], deposit_line["status"]), (15000.0, 5000.0, "partial")
         )
         self.assertEqual((balance_line["received"], balance_line["status"]), (0.0, "planned"))
         [invoice] = plan["invoices"]
-        self.assertEqual(invoice["kind"], "Down payment")
+        self.assertEqual(invoice["kind"], "Down-payment invoice")
         self.assertEqual((invoice["amount"], invoice["received"], invoice["open"]), (20000.0, 15000.0, 5000.0))
 
         html = str(order.showroom_payment_plan_html)
@@ -81,16 +81,16 @@ class TestPaymentPlan(ShowroomAccountCase):
         )
         order.action_confirm()
         deposit = self._down_payment(order, 10)
-        # the down-payment invoice follows the order's terms too: pay all of it, not the proposed instalment
+        # the down-payment invoice follows the order's terms too: pay all of it, not the proposed installment
         self._pay(deposit, deposit.amount_total, payment_date="2026-03-10")
         self.assertEqual(order.showroom_payment_plan_state, "on_plan")
-        self.assertEqual(self._plan(order)["instalments"][0]["status"], "paid")
+        self.assertEqual(self._plan(order)["installments"][0]["status"], "paid")
 
         with freeze_time("2026-04-15 02:00:00"):
             order.invalidate_recordset()
             self.assertEqual(order.showroom_amount_planned_due, 200000.0)
             self.assertEqual(order.showroom_amount_behind_plan, 180000.0)
-            self.assertEqual(self._plan(order)["instalments"][1]["status"], "overdue")
+            self.assertEqual(self._plan(order)["installments"][1]["status"], "overdue")
             balance = self._final_invoice(order)
             self.assertEqual(balance.amount_total, 180000.0, "the final invoice deducts the deposit")
             self.assertEqual(self._plan(order)["invoices"][1]["kind"], "Balance invoice")
@@ -112,7 +112,7 @@ class TestPaymentPlan(ShowroomAccountCase):
         plan = self._plan(order)
         self.assertEqual(plan["invoiced"], 0.0)
         self.assertEqual(plan["received"], 0.0)
-        self.assertEqual([invoice["kind"] for invoice in plan["invoices"]], ["Down payment", "Credit note"])
+        self.assertEqual([invoice["kind"] for invoice in plan["invoices"]], ["Down-payment invoice", "Credit note"])
 
     def test_foreign_currency_contract(self):
         """A contract in US dollars: the plan and the payments in dollars, the
@@ -132,11 +132,11 @@ class TestPaymentPlan(ShowroomAccountCase):
         self.assertAlmostEqual(self.lead.showroom_amount_received, 9000.0 / 0.15, places=2)
         self.assertAlmostEqual(self.lead.showroom_contract_amount, 30000.0 / 0.15, places=2)
 
-    def test_instalment_label_is_editable(self):
+    def test_installment_label_is_editable(self):
         line = self.term_deposit.line_ids[0]
         line.showroom_label = "定金 (Deposit)"
         order = self._order(self.buyer, payment_term=self.term_deposit)
-        self.assertEqual(self._plan(order)["instalments"][0]["label"], "定金 (Deposit)")
+        self.assertEqual(self._plan(order)["installments"][0]["label"], "定金 (Deposit)")
         plain = self.env["account.payment.term"].create(
             {
                 "name": "Two halves",
@@ -147,7 +147,8 @@ class TestPaymentPlan(ShowroomAccountCase):
             }
         )
         order.payment_term_id = plain
-        self.assertEqual([inst["label"] for inst in self._plan(order)["instalments"]], ["Instalment 1", "Instalment 2"])
+        labels = [inst["label"] for inst in self._plan(order)["installments"]]
+        self.assertEqual(labels, ["Installment 1", "Installment 2"])
 
     def test_order_form_shows_the_plan(self):
         order = self._order(self.buyer, payment_term=self.term_deposit, order_date="2026-03-10 01:00:00")

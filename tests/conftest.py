@@ -27,6 +27,18 @@ def odoo():
 
 
 @pytest.fixture(scope="session")
+def nodemo_template(odoo):
+    """A database with crm_showroom installed without demo data (as in production),
+    used as a template; its installation must be clean."""
+    name = odoo.new_db_name("nodemo")
+    odoo.run(
+        "-d", name, "-i", MODULE, "--without-demo=all", "--stop-after-init", "--max-cron-threads=0", "--no-http",
+        name="install-nodemo",
+    ).assert_clean()
+    return name
+
+
+@pytest.fixture(scope="session")
 def demo_template(odoo):
     """A database with crm_showroom installed with demo data, used only as a template."""
     given = os.environ.get("CRM_SHOWROOM_DEMO_TEMPLATE")

@@ -2,7 +2,7 @@
 
 Seeds N customers (default 10,000) with M open receivable journal items (default
 200,000): one real posted invoice is made through the ORM, then cloned with bulk
-SQL into posted invoices of four instalments each (receivable lines with their
+SQL into posted invoices of four installments each (receivable lines with their
 residuals, some partly paid, due dates spread over -200..+60 days, and the
 balancing income line). Then, on the same data, it computes due, overdue,
 oldest-overdue days and the ageing (not yet due, 1-30, 31-60, 61-90, over 90) of
@@ -29,7 +29,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 SEED_TAG = "bench-receivables"
-INSTALMENTS = 4
+INSTALLMENTS = 4
 
 
 def seed(env, partners_count, lines_count):
@@ -76,33 +76,33 @@ def seed(env, partners_count, lines_count):
     income_line = template.line_ids - receivable_line
     env.flush_all()
 
-    moves_count = lines_count // INSTALMENTS
+    moves_count = lines_count // INSTALLMENTS
     today = fields.Date.context_today(env["res.partner"])
-    amount = SQL("(1000 + mod(g, 97) * 10)::numeric")  # per instalment
+    amount = SQL("(1000 + mod(g, 97) * 10)::numeric")  # per installment
     move_overrides = {
         "name": SQL("'BENCH/' || g"),
         "partner_id": SQL("(%s::int[])[1 + mod(g - 1, %s)]", partners.ids, len(partners)),
         "commercial_partner_id": SQL("(%s::int[])[1 + mod(g - 1, %s)]", partners.ids, len(partners)),
-        "amount_total": SQL("%s * %s", amount, INSTALMENTS),
-        "amount_total_signed": SQL("%s * %s", amount, INSTALMENTS),
-        "amount_total_in_currency_signed": SQL("%s * %s", amount, INSTALMENTS),
-        "amount_untaxed": SQL("%s * %s", amount, INSTALMENTS),
-        "amount_untaxed_signed": SQL("%s * %s", amount, INSTALMENTS),
-        "amount_residual": SQL("%s * %s", amount, INSTALMENTS),
-        "amount_residual_signed": SQL("%s * %s", amount, INSTALMENTS),
+        "amount_total": SQL("%s * %s", amount, INSTALLMENTS),
+        "amount_total_signed": SQL("%s * %s", amount, INSTALLMENTS),
+        "amount_total_in_currency_signed": SQL("%s * %s", amount, INSTALLMENTS),
+        "amount_untaxed": SQL("%s * %s", amount, INSTALLMENTS),
+        "amount_untaxed_signed": SQL("%s * %s", amount, INSTALLMENTS),
+        "amount_residual": SQL("%s * %s", amount, INSTALLMENTS),
+        "amount_residual_signed": SQL("%s * %s", amount, INSTALLMENTS),
         "payment_state": SQL("'not_paid'"),
         "sequence_prefix": SQL("'BENCH/'"),
         "sequence_number": SQL("g"),
     }
     move_ids = clone(cr, "account_move", template.id, move_overrides, SQL("generate_series(1, %s) AS g", moves_count))
 
-    # per move g and instalment k: due today + ((7g + 13k) mod 261) - 200 days, every 5th line half paid
+    # per move g and installment k: due today + ((7g + 13k) mod 261) - 200 days, every 5th line half paid
     due = SQL("(%s::date + (mod(7 * g + 13 * k, 261) - 200)::int)", today)
     residual = SQL("CASE WHEN mod(g + k, 5) = 0 THEN %s / 2 ELSE %s END", amount, amount)
     series = SQL(
         "unnest(%s::int[]) WITH ORDINALITY AS m(move_id, g), generate_series(1, %s) AS k",
         move_ids,
-        INSTALMENTS,
+        INSTALLMENTS,
     )
     line_common = {
         "move_id": SQL("m.move_id"),
@@ -124,7 +124,7 @@ def seed(env, partners_count, lines_count):
             "date_maturity": due,
             "reconciled": SQL("FALSE"),
             "parent_state": SQL("'posted'"),
-            "name": SQL("'BENCH/' || g || ' instalment ' || k"),
+            "name": SQL("'BENCH/' || g || ' installment ' || k"),
         },
         series,
     )
@@ -134,13 +134,13 @@ def seed(env, partners_count, lines_count):
         income_line.id,
         {
             **line_common,
-            "balance": SQL("-%s * %s", amount, INSTALMENTS),
-            "credit": SQL("%s * %s", amount, INSTALMENTS),
+            "balance": SQL("-%s * %s", amount, INSTALLMENTS),
+            "credit": SQL("%s * %s", amount, INSTALLMENTS),
             "debit": SQL("0"),
-            "amount_currency": SQL("-%s * %s", amount, INSTALMENTS),
-            "price_unit": SQL("%s * %s", amount, INSTALMENTS),
-            "price_subtotal": SQL("%s * %s", amount, INSTALMENTS),
-            "price_total": SQL("%s * %s", amount, INSTALMENTS),
+            "amount_currency": SQL("-%s * %s", amount, INSTALLMENTS),
+            "price_unit": SQL("%s * %s", amount, INSTALLMENTS),
+            "price_subtotal": SQL("%s * %s", amount, INSTALLMENTS),
+            "price_total": SQL("%s * %s", amount, INSTALLMENTS),
         },
         SQL("unnest(%s::int[]) WITH ORDINALITY AS m(move_id, g)", move_ids),
     )
@@ -148,7 +148,7 @@ def seed(env, partners_count, lines_count):
     cr.execute("ANALYZE account_move_line")
     cr.execute("ANALYZE res_partner")
     env.invalidate_all()
-    return partners, len(move_ids) * INSTALMENTS
+    return partners, len(move_ids) * INSTALLMENTS
 
 
 def existing_seed(env, partners_count, lines_count):
@@ -158,7 +158,7 @@ def existing_seed(env, partners_count, lines_count):
         "SELECT COUNT(*) FROM account_move_line WHERE move_name LIKE 'BENCH/%%' AND display_type = 'payment_term'"
     )
     lines = env.cr.fetchone()[0]
-    if len(partners) == partners_count and lines == lines_count // INSTALMENTS * INSTALMENTS:
+    if len(partners) == partners_count and lines == lines_count // INSTALLMENTS * INSTALLMENTS:
         return partners, lines
     return None, 0
 

@@ -160,11 +160,7 @@ class CrmLead(models.Model):
     def _compute_showroom_followup(self):
         today = fields.Date.context_today(self)
         for lead in self:
-            deadlines = [
-                act.date_deadline
-                for act in lead.activity_ids
-                if act.active and act.activity_type_id.is_showroom_followup
-            ]
+            deadlines = lead.activity_ids._showroom_open_deadlines()
             next_date = min(deadlines, default=False)
             lead.showroom_next_followup_date = next_date
             if not lead.is_showroom or lead.type != "opportunity" or lead.stage_id.is_won or not lead.active:

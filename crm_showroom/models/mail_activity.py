@@ -226,6 +226,11 @@ class MailActivity(models.Model):
                 if model:
                     vals["note"] = template._showroom_render_note(self.env[model].browse(res_id))[res_id]
 
+    def _showroom_open_deadlines(self):
+        """The deadlines of the open showroom follow-ups among these activities
+        (a record's ``activity_ids`` also holds done ones under active_test=False)."""
+        return [act.date_deadline for act in self if act.active and act.activity_type_id.is_showroom_followup]
+
     @api.model
     def _showroom_open_followups_of(self, records):
         """The open showroom follow-ups of ``records`` (any model). ``active`` is

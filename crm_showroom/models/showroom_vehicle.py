@@ -189,7 +189,7 @@ class ShowroomVehicle(models.Model):
     @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id")
     def _compute_showroom_followups(self):
         for vehicle in self:
-            deadlines = [act.date_deadline for act in vehicle.activity_ids if act.activity_type_id.is_showroom_followup]
+            deadlines = vehicle.activity_ids._showroom_open_deadlines()
             vehicle.showroom_open_followup_count = len(deadlines)
             vehicle.showroom_next_followup_date = min(deadlines, default=False)
 

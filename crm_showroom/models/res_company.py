@@ -1,7 +1,15 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..tools.showroom_day import DEFAULT_TZ, local_date, valid_tz
 
 
 class ResCompany(models.Model):
+    """The showroom's day: every date rule (follow-up deadlines, delivery dates,
+    post-purchase windows, ageing, the daily crons) counts days in the time zone
+    of the person concerned, else in the company's showroom time zone."""
+
     _inherit = "res.company"
 
     showroom_statement_note = fields.Html(
@@ -10,3 +18,53 @@ class ResCompany(models.Model):
         help="Printed on the customer statement when the customer has overdue items (G3 dunning "
         "notice), in the customer's language. Empty: the standard text.",
     )
+    showroom_tz = fields.Selection(
+        _tz_get,
+        string="Showroom time zone",
+        help="The time zone of the showroom's day: follow-ups of users without a time zone, "
+        "delivery dates, ageing and the daily checks count days in it. Empty: the time zone of "
+        "the company's address contact, else Asia/Shanghai.",
+    )
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    def _showroom_tz_name(self, user=None):
+        """The time zone of the day of ``user`` in this company: the user's own,
+        else the company's showroom time zone, else its contact's, else
+        Asia/Shanghai. An empty ``self`` stands for the current company."""
+        company = self[:1] or self.env.company
+        # sudo: a time zone is no secret, and crons run as users who may not read
+        # colleagues or the company's contact
+        return (
+            valid_tz(user and user.sudo().tz)
+            or valid_tz(company.sudo().showroom_tz)
+            or valid_tz(company.sudo().partner_id.tz)
+            or DEFAULT_TZ
+        )
+
+    def _showroom_today(self, user=None):
+        """Today, in the showroom's day of ``user`` (see ``_showroom_tz_name``)."""
+        return self._showroom_date_of(fields.Datetime.now(), user=user)
+
+    def _showroom_date_of(self, utc_datetime, user=None):
+        """The calendar date of the UTC datetime ``utc_datetime`` in the showroom's
+        day of ``user`` (see ``_showroom_tz_name``)."""
+        if not utc_datetime:
+            return False
+        return local_date(fields.Datetime.to_datetime(utc_datetime), self._showroom_tz_name(user))
+
+    @api.model
+    def _showroom_today_by_user(self, users):
+        """``{user id: today}`` for each of ``users``, each in their own day;
+        users of one time zone share one conversion."""
+        now = fields.Datetime.now()
+        by_tz = {}
+        result = {}
+        for user in users:
+            tz_name = self._showroom_tz_name(user)
+            if tz_name not in by_tz:
+                by_tz[tz_name] = local_date(now, tz_name)
+            result[user.id] = by_tz[tz_name]
+        return result

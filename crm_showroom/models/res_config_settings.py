@@ -16,3 +16,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.showroom_statement_note",
         readonly=False,
     )
+    showroom_tz = fields.Selection(
+        related="company_id.showroom_tz",
+        readonly=False,
+    )

@@ -1,1 +1,2 @@
 from . import vin
+from . import showroom_day

@@ -19,6 +19,13 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     is_showroom_followup = fields.Boolean(related="activity_type_id.is_showroom_followup")
+    showroom_feedback_required = fields.Boolean(
+        string="Feedback required",
+        compute="_compute_showroom_feedback_required",
+        help="A showroom follow-up of an opportunity of a showroom team or of a vehicle: it is "
+        "marked done with the customer's feedback (R4.3). Follow-ups elsewhere behave as "
+        "stock activities.",
+    )
     showroom_feedback_reason_ids = fields.Many2many(
         "showroom.feedback.reason",
         "mail_activity_showroom_feedback_reason_rel",
@@ -53,6 +60,16 @@ class MailActivity(models.Model):
         readonly=True,
         help="Last day of the activity's window (day-of-month window date rule of its plan).",
     )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("activity_type_id.is_showroom_followup", "res_model", "res_id")
+    def _compute_showroom_feedback_required(self):
+        ruled = self._showroom_ruled()
+        for activity in self:
+            activity.showroom_feedback_required = activity in ruled
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -225,6 +242,23 @@ class MailActivity(models.Model):
                 model = self.env["ir.model"].sudo().browse(vals.get("res_model_id")).model or vals.get("res_model")
                 if model:
                     vals["note"] = template._showroom_render_note(self.env[model].browse(res_id))[res_id]
+
+    def _showroom_ruled(self):
+        """The showroom follow-ups among these activities that the rule book governs:
+        those of opportunities of showroom teams and of showroom vehicles. Follow-up
+        activities elsewhere (a plain team's leads, other models) are stock activities."""
+        followups = self.filtered("is_showroom_followup")
+        lead_ids = {act.res_id for act in followups if act.res_model == "crm.lead" and act.res_id}
+        # sudo: only the team's flag is read, to classify activities the user already reads
+        showroom_lead_ids = set(
+            self.env["crm.lead"].sudo().with_context(active_test=False).search(
+                [("id", "in", list(lead_ids)), ("team_id.is_showroom", "=", True)]
+            ).ids
+        ) if lead_ids else set()
+        return followups.filtered(
+            lambda act: act.res_model == "showroom.vehicle"
+            or (act.res_model == "crm.lead" and act.res_id in showroom_lead_ids)
+        )
 
     def _showroom_open_deadlines(self):
         """The deadlines of the open showroom follow-ups among these activities

@@ -2,7 +2,7 @@
     "name": "Showroom CRM",
     "summary": "Car dealership showroom rules on Odoo CRM: prospect grades, "
     "always-open follow-ups with customer feedback, entry standard",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
@@ -33,6 +33,7 @@
         "views/product_template_views.xml",
         "views/product_attribute_views.xml",
         "views/res_partner_vehicle_views.xml",
+        "views/mail_activity_plan_views.xml",
         "views/mail_activity_plan_template_views.xml",
         "views/mail_template_views.xml",
         "views/account_payment_term_views.xml",

@@ -1,5 +1,4 @@
 import logging
-import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models, modules, tools
@@ -10,16 +9,9 @@ from odoo.tools import format_list
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
-_logger = logging.getLogger(__name__)
+from ..tools.contact import format_cn_mobile, is_chinese_number, is_qq, is_wechat
 
-# Mainland-China mobile numbers: 11 digits on the prefixes the MIIT numbering
-# plan assigns to mobile networks (13x, 145-149, 15x but 154, 162/165-167, 170-178,
-# 18x, 19x but 194). A national numbering fact, not a dealership rule.
-CN_MOBILE_RE = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
-QQ_RE = re.compile(r"^[1-9]\d{4,11}$")
-# WeChat IDs: 6-20 letters, digits, '_' or '-', starting with a letter; many
-# customers give their mobile number instead, which WeChat also finds.
-WECHAT_RE = re.compile(r"^(?:[A-Za-z][-_A-Za-z0-9]{5,19}|1\d{10})$")
+_logger = logging.getLogger(__name__)
 
 # Fields of the entry standard (R2.2, R5.2) whose change re-checks it.
 SHOWROOM_ENTRY_FIELDS = (
@@ -147,6 +139,58 @@ class CrmLead(models.Model):
         compute="_compute_showroom_followup",
         search="_search_showroom_followup_state",
     )
+    showroom_my_followup_due = fields.Boolean(
+        string="My follow-up due",
+        compute="_compute_showroom_my_followup_due",
+        search="_search_showroom_my_followup_due",
+        help="An open follow-up of the current user is due today or overdue, in their day (R4.2).",
+    )
+
+    # CONTRACTS, PAYMENTS AND RECEIVABLES (G2, G7)
+    # G2: the opportunity sums the payment plan versus actual of its contracts
+    # (confirmed orders, linked by sale_crm), in the opportunity's currency.
+    # G7: its customer's receivables come from showroom.partner.receivable.mixin.
+    showroom_contract_amount = fields.Monetary(
+        string="Contract amount",
+        currency_field="company_currency",
+        compute="_compute_showroom_contract_payments",
+        help="Total of the opportunity's confirmed orders, taxes included (G2).",
+    )
+    showroom_amount_invoiced = fields.Monetary(
+        string="Invoiced", currency_field="company_currency", compute="_compute_showroom_contract_payments"
+    )
+    showroom_amount_received = fields.Monetary(
+        string="Received", currency_field="company_currency", compute="_compute_showroom_contract_payments"
+    )
+    showroom_amount_open = fields.Monetary(
+        string="Invoiced, not paid", currency_field="company_currency", compute="_compute_showroom_contract_payments"
+    )
+    showroom_amount_behind_plan = fields.Monetary(
+        string="Amount behind plan",
+        currency_field="company_currency",
+        compute="_compute_showroom_contract_payments",
+        help="Due by the contracts' payment plans but not received yet.",
+    )
+    showroom_payment_plan_state = fields.Selection(
+        [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
+        string="Payment status",
+        compute="_compute_showroom_contract_payments",
+        help="Behind plan when any contract is; fully paid when all are.",
+    )
+
+    # CONTRACT AND GRADE O (R3, R5.1)
+    # R3: a confirmed order makes the opportunity grade O (ordered); the grade it
+    # had is remembered and given back if the order is cancelled before delivery
+    # (see sale.order._action_confirm / _action_cancel).
+    showroom_grade_before_order_id = fields.Many2one(
+        "showroom.grade",
+        string="Grade before the order",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The grade the opportunity had when its order was confirmed; it comes back if the "
+        "order is cancelled before delivery.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -156,63 +200,82 @@ class CrmLead(models.Model):
     def _read_group_showroom_grade_ids(self, grades, domain):
         return grades.search([])
 
-    @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id", "stage_id", "team_id", "type")
+    @api.depends(
+        "activity_ids.date_deadline", "activity_ids.activity_type_id", "activity_ids.user_id",
+        "stage_id", "team_id", "type",
+    )
     def _compute_showroom_followup(self):
-        today = fields.Date.context_today(self)
+        """R4.2: overdue and due today in the day of each follow-up's assignee."""
+        open_leads = self._showroom_filter_open()
+        today_by_user = self.env["res.company"]._showroom_today_by_user(
+            open_leads.activity_ids.filtered("is_showroom_followup").user_id
+        )
         for lead in self:
-            deadlines = lead.activity_ids._showroom_open_deadlines()
-            next_date = min(deadlines, default=False)
-            lead.showroom_next_followup_date = next_date
-            if not lead.is_showroom or lead.type != "opportunity" or lead.stage_id.is_won or not lead.active:
+            followups = lead.activity_ids.filtered(lambda act: act.active and act.is_showroom_followup)
+            lead.showroom_next_followup_date = min(followups.mapped("date_deadline"), default=False)
+            if lead not in open_leads:
                 lead.showroom_followup_state = False
-            elif not next_date:
-                lead.showroom_followup_state = "none"
-            elif next_date < today:
-                lead.showroom_followup_state = "overdue"
-            elif next_date == today:
-                lead.showroom_followup_state = "today"
-            else:
-                lead.showroom_followup_state = "planned"
+                continue
+            states = {
+                "overdue" if delta < 0 else "today" if delta == 0 else "planned"
+                for delta in (
+                    (act.date_deadline - (today_by_user.get(act.user_id.id) or lead.company_id._showroom_today())).days
+                    for act in followups
+                )
+            }
+            lead.showroom_followup_state = next(
+                (state for state in ("overdue", "today", "planned") if state in states), "none"
+            )
 
     def _search_showroom_followup_state(self, operator, value):
         if operator not in ("=", "in"):
             raise NotImplementedError(_("Unsupported search on the follow-up state."))
         states = [value] if operator == "=" else list(value)
-        today = fields.Date.context_today(self)
-        # explicit ``active``: callers may run with active_test=False (the history's context)
-        followup = [("activity_type_id.is_showroom_followup", "=", True), ("active", "=", True)]
-        domains = {
-            "none": [("activity_ids", "not any", followup)],
-            "overdue": [("activity_ids", "any", [*followup, ("date_deadline", "<", today)])],
-            "today": [("activity_ids", "any", [*followup, ("date_deadline", "=", today)])],
-            "planned": [("activity_ids", "any", [*followup, ("date_deadline", ">", today)])],
-        }
-        unknown = set(states) - set(domains)
-        if unknown:
+        if set(states) - {"none", "overdue", "today", "planned"}:
             raise NotImplementedError(_("Unsupported search on the follow-up state."))
-        return expression.AND(
-            [
-                [("is_showroom", "=", True), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)],
-                expression.OR([domains[state] for state in states]),
-            ]
-        )
+        Activity = self.env["mail.activity"]
+        domains = {
+            "none": lambda: [("activity_ids", "not any", Activity._showroom_open_followup_domain())],
+            "overdue": lambda: [("activity_ids", "any", Activity._showroom_due_domain("<"))],
+            "today": lambda: [("activity_ids", "any", Activity._showroom_due_domain("="))],
+            "planned": lambda: [("activity_ids", "any", Activity._showroom_due_domain(">"))],
+        }
+        return expression.AND([self._showroom_open_domain(), expression.OR([domains[state]() for state in states])])
 
     def _search_showroom_next_followup_date(self, operator, value):
         return [
             (
                 "activity_ids",
                 "any",
-                [
-                    ("activity_type_id.is_showroom_followup", "=", True),
-                    ("active", "=", True),
-                    ("date_deadline", operator, value),
-                ],
+                [*self.env["mail.activity"]._showroom_open_followup_domain(), ("date_deadline", operator, value)],
             )
         ]
 
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
+
+    def _compute_showroom_my_followup_due(self):
+        due = self.filtered_domain(self._search_showroom_my_followup_due("=", True))
+        for lead in self:
+            lead.showroom_my_followup_due = lead in due
+
+    def _search_showroom_my_followup_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(_("Unsupported search on the follow-ups due."))
+        today = self.env.company._showroom_today(self.env.user)
+        due = [
+            (
+                "activity_ids",
+                "any",
+                [
+                    *self.env["mail.activity"]._showroom_open_followup_domain(),
+                    ("user_id", "=", self.env.uid),
+                    ("date_deadline", "<=", today),
+                ],
+            )
+        ]
+        return due if (operator == "=") == value else ["!", *due]
 
     @api.constrains(*SHOWROOM_ENTRY_FIELDS)
     def _check_showroom_entry_standard(self):
@@ -236,11 +299,11 @@ class CrmLead(models.Model):
                 lead._showroom_format_mobile(lead.mobile)
             if lead.email_from and not tools.email_normalize(lead.email_from):
                 raise ValidationError(_("“%s” is not a valid email address.", lead.email_from))
-            if lead.showroom_qq and not QQ_RE.match(lead.showroom_qq):
+            if lead.showroom_qq and not is_qq(lead.showroom_qq):
                 raise ValidationError(
                     _("“%s” is not a QQ number: it has 5 to 12 digits and does not start with 0.", lead.showroom_qq)
                 )
-            if lead.showroom_wechat and not WECHAT_RE.match(lead.showroom_wechat):
+            if lead.showroom_wechat and not is_wechat(lead.showroom_wechat):
                 raise ValidationError(
                     _(
                         "“%s” is not a WeChat ID: 6 to 20 letters, digits, “_” or “-”, starting with a "
@@ -277,7 +340,9 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._showroom_normalize_mobile_values(vals_list)
         leads = super().create(vals_list)
+        # mobiles that came from a compute (the customer's) or with a team chosen by default
         leads._showroom_normalize_mobile()
         open_leads = leads._showroom_filter_open()
         if open_leads:
@@ -352,10 +417,12 @@ class CrmLead(models.Model):
         ]
 
     def _showroom_filter_open(self):
+        """The open showroom opportunities among ``self`` (``_showroom_open_domain``)."""
         return self._showroom_filter_entered().filtered(lambda lead: not lead.stage_id.is_won)
 
     def _showroom_filter_entered(self):
-        """Showroom opportunities to which the entry standard applies."""
+        """Showroom opportunities to which the entry standard applies: active
+        opportunities of showroom teams, won or not."""
         return self.filtered(lambda lead: lead.active and lead.type == "opportunity" and lead.team_id.is_showroom)
 
     def _showroom_missing_fields(self):
@@ -390,20 +457,16 @@ class CrmLead(models.Model):
             missing.append(label("city"))
         return missing
 
-    def _showroom_format_mobile(self, number):
+    def _showroom_format_mobile(self, number, country=None):
         """Return the number in international format, or raise a ValidationError.
 
         Mainland-China mobiles are checked here (11 digits on a mobile prefix);
-        other countries' numbers go through Odoo's phone validation."""
-        self.ensure_one()
-        country = self.country_id or self.company_id.country_id or self.env.company.country_id
-        digits = re.sub(r"[\s\-().]", "", number)
-        is_china = digits.startswith(("+86", "0086")) or (
-            not digits.startswith(("+", "00")) and (not country or country.code == "CN")
-        )
-        if is_china:
-            national = re.sub(r"^(?:\+86|0086)", "", digits)
-            if not CN_MOBILE_RE.match(national):
+        other countries' numbers go through Odoo's phone validation. ``country``:
+        the address's country, by default the lead's, else its company's."""
+        country = country or self.country_id or self.company_id.country_id or self.env.company.country_id
+        if is_chinese_number(number, country.code or None):
+            formatted = format_cn_mobile(number)
+            if not formatted:
                 raise ValidationError(
                     _(
                         "“%s” is not a mainland-China mobile number: it has 11 digits and starts with "
@@ -411,7 +474,7 @@ class CrmLead(models.Model):
                         number,
                     )
                 )
-            return f"+86 {national[:3]} {national[3:7]} {national[7:]}"
+            return formatted
         try:
             return phone_validation.phone_format(
                 number,
@@ -431,6 +494,33 @@ class CrmLead(models.Model):
             if formatted != lead.mobile:
                 lead.mobile = formatted
 
+    @api.model
+    def _showroom_normalize_mobile_values(self, vals_list):
+        """Normalize, in the values to create, the mobiles of showroom
+        opportunities whose team is given (or the context's default team)."""
+        default_team_id = self.env.context.get("default_team_id")
+        default_type = self.env.context.get("default_type", "lead")
+        team_ids = {vals.get("team_id", default_team_id) for vals in vals_list if vals.get("mobile")}
+        team_ids.discard(False)
+        team_ids.discard(None)
+        if not team_ids:
+            return
+        teams = {team.id: team for team in self.env["crm.team"].browse(team_ids)}
+        countries = self.env["res.country"].browse({vals["country_id"] for vals in vals_list if vals.get("country_id")})
+        countries = {country.id: country for country in countries}
+        for vals in vals_list:
+            team = teams.get(vals.get("team_id", default_team_id))
+            if (
+                not vals.get("mobile")
+                or not team
+                or not team.is_showroom
+                or vals.get("type", default_type) != "opportunity"
+                or vals.get("active") is False
+            ):
+                continue
+            country = countries.get(vals.get("country_id")) or team.company_id.country_id or self.env.company.country_id
+            vals["mobile"] = self._showroom_format_mobile(vals["mobile"], country=country)
+
     def _showroom_latest_followup_deadline(self, today):
         """R3: the latest deadline the next follow-up may have."""
         self.ensure_one()
@@ -440,33 +530,44 @@ class CrmLead(models.Model):
         self.ensure_one()
         return self.user_id or self.team_id.user_id or self.env.user
 
+    def _showroom_followup_today(self):
+        """Today in the day of the user who gets this opportunity's follow-ups."""
+        self.ensure_one()
+        return self.company_id._showroom_today(self._showroom_followup_user())
+
     def _showroom_create_followups(self, deadline=None, summary=None, kind="next"):
         """Create one open follow-up on each lead of ``self``, for its salesperson.
 
         ``kind`` says why: "first" (a new, restored or converted opportunity: due
         within the team's first-follow-up delay, R4.1's 48 hours), "next" (after a done
         follow-up: at today plus the grade's interval, R3) or "sweep" (the nightly
-        check); a given ``deadline`` wins, and the first follow-up is never due later
-        than the grade allows. Without ``summary``, the summary says why, in the
-        consultant's language. No notification mail is sent: the follow-up shows in
-        the consultant's activities. Like Odoo's own automated activities, nothing is
-        created under ``mail_activity_automation_skip`` (imports of history, demo
-        data); the nightly sweep catches up."""
+        check: due today); a given ``deadline`` wins, and the first follow-up is never
+        due later than the grade allows. "Today" is the salesperson's day. Without
+        ``summary``, the summary says why, in the consultant's language. No
+        notification mail is sent: the follow-up shows in the consultant's activities.
+        Like Odoo's own automated activities, nothing is created under
+        ``mail_activity_automation_skip`` (imports of history, demo data); the
+        nightly sweep catches up."""
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         activity_type = self.env.ref("crm_showroom.activity_type_followup")
         model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
+        users = {lead.id: lead._showroom_followup_user() for lead in self}
+        today_by_user = self.env["res.company"]._showroom_today_by_user(
+            self.env["res.users"].concat(*users.values())
+        )
         summaries = {}  # by language
         vals_list = []
         for lead in self:
+            user = users[lead.id]
             lead_deadline = deadline
             if not lead_deadline:
-                days = [lead.team_id.showroom_first_followup_days] if kind == "first" else []
-                if lead.showroom_grade_id:
+                days = []
+                if kind == "first":
+                    days.append(lead.team_id.showroom_first_followup_days)
+                if kind != "sweep" and lead.showroom_grade_id:
                     days.append(lead.showroom_grade_id.followup_interval_days)
-                lead_deadline = today + timedelta(days=min(days or [0]))
-            user = lead._showroom_followup_user()
+                lead_deadline = today_by_user[user.id] + timedelta(days=min(days or [0]))
             # sudo: a colleague's language is no secret, and reading it as the user
             # would cost the access checks of res.users and res.partner
             lang = user.sudo().lang or self.env.lang
@@ -520,15 +621,18 @@ class CrmLead(models.Model):
 
     def _showroom_pull_in_followups(self):
         """R3: after a grade change an open follow-up is due at the latest at
-        today plus the new grade's interval."""
+        today (its assignee's) plus the new grade's interval."""
         leads = self._showroom_filter_open().filtered("showroom_grade_id")
         if not leads:
             return
-        today = fields.Date.context_today(self)
         leads_by_id = {lead.id: lead for lead in leads}
+        followups = leads._showroom_open_followups()
+        today_by_user = self.env["res.company"]._showroom_today_by_user(followups.user_id)
         by_deadline = {}
-        for followup in leads._showroom_open_followups():
-            latest = leads_by_id[followup.res_id]._showroom_latest_followup_deadline(today)
+        for followup in followups:
+            lead = leads_by_id[followup.res_id]
+            today = today_by_user.get(followup.user_id.id) or lead.company_id._showroom_today()
+            latest = lead._showroom_latest_followup_deadline(today)
             if followup.date_deadline > latest:
                 by_deadline.setdefault(latest, self.env["mail.activity"])
                 by_deadline[latest] |= followup
@@ -538,7 +642,8 @@ class CrmLead(models.Model):
     @api.model
     def _cron_showroom_followup_sweep(self, batch_size=1000):
         """Nightly safety net of R4.1: every open showroom opportunity without an
-        open follow-up gets one, due today.
+        open follow-up gets one, due today in its salesperson's day (a cron has no
+        time zone in its context).
 
         Works in batches of ``batch_size`` opportunities in id order, reporting
         progress and committing after each batch (outside tests), so it is safe while
@@ -546,12 +651,11 @@ class CrmLead(models.Model):
         opportunity at a time; an opportunity that still fails is logged and skipped."""
         domain = self._showroom_open_domain() + [("showroom_followup_state", "=", "none")]
         remaining = self.search_count(domain)
-        today = fields.Date.context_today(self)
         fixed = failed = last_id = 0
 
         def schedule(leads):
             with self.env.cr.savepoint():
-                return len(leads._showroom_create_followups(deadline=today, kind="sweep"))
+                return len(leads._showroom_create_followups(kind="sweep"))
 
         while True:
             leads = self.search(domain + [("id", ">", last_id)], order="id", limit=batch_size)
@@ -576,39 +680,9 @@ class CrmLead(models.Model):
         return fixed
 
     # ------------------------------------------------------------
-    # CONTRACTS, PAYMENTS AND RECEIVABLES (G2, G7)
+    # CONTRACTS, PAYMENTS AND GRADE O (G2, R3, R5.1)
     # ------------------------------------------------------------
-    # G2: the opportunity sums the payment plan versus actual of its contracts
-    # (confirmed orders, linked by sale_crm), in the opportunity's currency.
-    # G7: its customer's receivables come from showroom.partner.receivable.mixin.
 
-    showroom_contract_amount = fields.Monetary(
-        string="Contract amount",
-        currency_field="company_currency",
-        compute="_compute_showroom_contract_payments",
-        help="Total of the opportunity's confirmed orders, taxes included (G2).",
-    )
-    showroom_amount_invoiced = fields.Monetary(
-        string="Invoiced", currency_field="company_currency", compute="_compute_showroom_contract_payments"
-    )
-    showroom_amount_received = fields.Monetary(
-        string="Received", currency_field="company_currency", compute="_compute_showroom_contract_payments"
-    )
-    showroom_amount_open = fields.Monetary(
-        string="Invoiced, not paid", currency_field="company_currency", compute="_compute_showroom_contract_payments"
-    )
-    showroom_amount_behind_plan = fields.Monetary(
-        string="Amount behind plan",
-        currency_field="company_currency",
-        compute="_compute_showroom_contract_payments",
-        help="Due by the contracts' payment plans but not received yet.",
-    )
-    showroom_payment_plan_state = fields.Selection(
-        [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
-        string="Payment status",
-        compute="_compute_showroom_contract_payments",
-        help="Behind plan when any contract is; fully paid when all are.",
-    )
     @api.depends(
         "order_ids.state", "order_ids.amount_total", "order_ids.currency_id", "order_ids.date_order",
         "order_ids.order_line.invoice_lines.move_id.amount_residual", "company_currency",
@@ -616,7 +690,6 @@ class CrmLead(models.Model):
     def _compute_showroom_contract_payments(self):
         orders = self.order_ids.filtered_domain(self._get_lead_sale_order_domain())
         plans = orders._showroom_payment_plans()
-        today = fields.Date.context_today(self)
         for lead in self:
             currency = lead.company_currency or self.env.company.currency_id
             totals = dict.fromkeys(("contract", "invoiced", "received", "open", "behind"), 0.0)
@@ -625,7 +698,7 @@ class CrmLead(models.Model):
                 plan = plans.get(order)
                 if not plan:
                     continue
-                date = order.date_order or today
+                date = order.date_order or lead.company_id._showroom_today()
                 amounts = {"contract": order.amount_total, **{key: plan[key] for key in totals if key != "contract"}}
                 for key, amount in amounts.items():
                     totals[key] += order.currency_id._convert(amount, currency, order.company_id, date)
@@ -639,23 +712,6 @@ class CrmLead(models.Model):
                 (state for state in ("behind", "on_plan", "paid") if state in states), False
             )
 
-
-    # ------------------------------------------------------------
-    # CONTRACT AND GRADE O (R3, R5.1)
-    # ------------------------------------------------------------
-    # R3: a confirmed order makes the opportunity grade O (ordered); the grade it
-    # had is remembered and given back if the order is cancelled before delivery
-    # (see sale.order._action_confirm / _action_cancel).
-
-    showroom_grade_before_order_id = fields.Many2one(
-        "showroom.grade",
-        string="Grade before the order",
-        readonly=True,
-        copy=False,
-        ondelete="set null",
-        help="The grade the opportunity had when its order was confirmed; it comes back if the "
-        "order is cancelled before delivery.",
-    )
 
     def _showroom_set_ordered(self):
         """R3: the open showroom opportunities of ``self`` become grade O, which

@@ -1,19 +1,42 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import format_date, format_list
+
+# Fields of an activity whose change can take a follow-up away from its
+# opportunity's open follow-ups (R4.1).
+FOLLOWUP_LINK_FIELDS = ("active", "activity_type_id", "res_model", "res_model_id", "res_id")
+# Key, in the transaction's server-side data (never in a context a client could
+# send), of the ids of the follow-ups being marked done by ``_action_done``.
+DONE_FOLLOWUPS_KEY = "crm_showroom.followups_being_done"
 
 
 class MailActivity(models.Model):
     """Showroom follow-ups are activities whose type is flagged
     ``is_showroom_followup``.
 
-    R4.3: a follow-up is marked done only with the customer's feedback (at least
-    one reason and what they said); the done follow-up keeps both, and a manager
-    may write an instruction on it (R8.3). R4.1: the last open follow-up of an
-    open showroom opportunity cannot be deleted, except by a showroom manager who
-    gives a reason; R3: its deadline never lies beyond the grade's interval.
+    The rule book governs the follow-ups of opportunities of showroom teams and
+    of showroom vehicles (``_showroom_ruled``); follow-up activities elsewhere
+    behave as stock activities. R4.3: a governed follow-up is marked done only
+    with the customer's feedback (at least one reason and what they said); the
+    done follow-up keeps both, and a manager may write an instruction on it
+    (R8.3). R3: the deadline of an open follow-up of an open showroom opportunity
+    never lies beyond the grade's interval, counted in the assignee's day.
+
+    R4.1, at every door: the last open follow-up of an open showroom opportunity
+    cannot stop being one — not deleted, archived, given another activity type
+    or moved to another record (``write``/``unlink``, whatever the caller: form,
+    import, RPC) — except by marking it done, which creates the next follow-up
+    first, or by a showroom manager who gives a reason (the cancel dialog logs
+    it). Refusing rather than replacing: a replacement created behind the
+    consultant's back would let a follow-up vanish without the customer's
+    feedback. Superuser flows (closing the follow-ups of a won or lost
+    opportunity, deleting the opportunity itself) are the opportunity's own
+    state changes and are not concerned.
     """
 
     _inherit = "mail.activity"
@@ -71,6 +94,16 @@ class MailActivity(models.Model):
         for activity in self:
             activity.showroom_feedback_required = activity in ruled
 
+    def _compute_date_done(self):
+        """R4.2: a follow-up is done on the assignee's calendar day (stock Odoo
+        takes the UTC date)."""
+        just_done = self.filtered(lambda act: act.is_showroom_followup and not act.active and not act.date_done)
+        super()._compute_date_done()
+        if just_done:
+            today_by_user = self.env["res.company"]._showroom_today_by_user(just_done.user_id)
+            for activity in just_done:
+                activity.date_done = today_by_user.get(activity.user_id.id) or self.env.company._showroom_today()
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
@@ -82,11 +115,14 @@ class MailActivity(models.Model):
         if self.env.su:
             return
         leads_by_id = self._showroom_open_leads_by_id()
-        today = fields.Date.context_today(self)
+        if not leads_by_id:
+            return
+        today_by_user = self.env["res.company"]._showroom_today_by_user(self.user_id)
         for activity in self:
             lead = leads_by_id.get(activity.res_id) if activity.active else None
             if not lead or not lead.showroom_grade_id:
                 continue
+            today = today_by_user.get(activity.user_id.id) or lead.company_id._showroom_today()
             latest = lead._showroom_latest_followup_deadline(today)
             if activity.date_deadline > latest:
                 raise ValidationError(
@@ -111,8 +147,17 @@ class MailActivity(models.Model):
             self._showroom_complete_plan_values(vals_list, *launch)
         return super().create(vals_list)
 
+    def write(self, vals):
+        if not self.env.su and any(fname in vals for fname in FOLLOWUP_LINK_FIELDS):
+            # the follow-ups being marked done have their next one already (``_action_done``)
+            being_done = self.env.cr.precommit.data.get(DONE_FOLLOWUPS_KEY, set())
+            leaving = self._showroom_leaving_followups(vals).filtered(lambda act: act.id not in being_done)
+            leaving._showroom_check_removal()
+        return super().write(vals)
+
     def unlink(self):
-        self._showroom_check_removal()
+        if not self.env.su:
+            self._showroom_check_removal()
         return super().unlink()
 
     # ------------------------------------------------------------
@@ -121,7 +166,7 @@ class MailActivity(models.Model):
 
     def action_done(self):
         """The list views' Done button: follow-ups need feedback, so they open the dialog."""
-        followups = self.filtered(lambda act: act.active and act.is_showroom_followup)
+        followups = self.filtered("active")._showroom_ruled()
         if followups:
             return followups._showroom_action_open_done_dialog()
         return super().action_done()
@@ -186,33 +231,36 @@ class MailActivity(models.Model):
         """R4.3: a follow-up is done only with the customer's feedback, which it keeps;
         then (R4.1) its opportunity gets its next follow-up, due at the done date plus
         the grade's interval unless the context brings an earlier deadline
-        (``showroom_next_deadline``, from the "Done & schedule next" dialog)."""
-        followups = self.filtered("is_showroom_followup")
+        (``showroom_next_deadline``, from the "Done & schedule next" dialog). The next
+        follow-up is created before the done one is archived, so that the opportunity
+        is never without one."""
+        followups = self._showroom_ruled()
         if not followups:
             return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if feedback:
             followups.showroom_feedback = feedback
         followups._showroom_check_feedback()
-        lead_ids = followups.filtered(lambda act: act.res_model == "crm.lead").mapped("res_id")
         messages = self.env["mail.message"]
-        next_activities = self.env["mail.activity"]
+        next_activities = followups._showroom_leads_left_without()._showroom_create_followups(
+            deadline=self.env.context.get("showroom_next_deadline"),
+            summary=self.env.context.get("showroom_next_summary"),
+        )
         others = self - followups
         if others:
             messages, next_activities = super(MailActivity, others)._action_done(
                 feedback=feedback, attachment_ids=attachment_ids
             )
-        for followup in followups:
-            done_messages, done_next = super(MailActivity, followup)._action_done(
-                feedback=followup._showroom_feedback_summary(), attachment_ids=attachment_ids
-            )
-            messages |= done_messages
-            next_activities |= done_next
-        if lead_ids:
-            leads = self.env["crm.lead"].browse(lead_ids)
-            next_activities |= leads._showroom_schedule_missing_followups(
-                deadline=self.env.context.get("showroom_next_deadline"),
-                summary=self.env.context.get("showroom_next_summary"),
-            )
+        being_done = self.env.cr.precommit.data.setdefault(DONE_FOLLOWUPS_KEY, set())
+        being_done.update(followups.ids)
+        try:
+            for followup in followups:
+                done_messages, done_next = super(MailActivity, followup)._action_done(
+                    feedback=followup._showroom_feedback_summary(), attachment_ids=attachment_ids
+                )
+                messages |= done_messages
+                next_activities |= done_next
+        finally:
+            being_done.difference_update(followups.ids)
         return messages, next_activities
 
     @api.model
@@ -223,7 +271,9 @@ class MailActivity(models.Model):
         the placeholders of the template's note, as ``mail.activity.plan._showroom_launch``
         does. Each activity is matched to its template by type, summary and deadline."""
         plan = self.env["mail.activity.plan"].browse(plan_id)
-        plan_date = fields.Date.to_date(plan_date) or fields.Date.context_today(self)
+        if not plan.is_showroom_plan:
+            return
+        plan_date = fields.Date.to_date(plan_date) or self.env.company._showroom_today(self.env.user)
         by_key = {}
         for template in plan.template_ids:
             deadline, window_end = template._showroom_get_date_window(plan_date)
@@ -266,17 +316,34 @@ class MailActivity(models.Model):
         return [act.date_deadline for act in self if act.active and act.activity_type_id.is_showroom_followup]
 
     @api.model
+    def _showroom_open_followup_domain(self):
+        """Open showroom follow-ups. ``active`` is explicit: callers may run with
+        active_test=False (the history's context)."""
+        return [("activity_type_id.is_showroom_followup", "=", True), ("active", "=", True)]
+
+    @api.model
     def _showroom_open_followups_of(self, records):
-        """The open showroom follow-ups of ``records`` (any model). ``active`` is
-        explicit: callers may run with active_test=False (the history's context)."""
+        """The open showroom follow-ups of ``records`` (any model)."""
         return self.search(
-            [
-                ("res_model", "=", records._name),
-                ("res_id", "in", records.ids),
-                ("activity_type_id.is_showroom_followup", "=", True),
-                ("active", "=", True),
-            ]
+            [("res_model", "=", records._name), ("res_id", "in", records.ids), *self._showroom_open_followup_domain()]
         )
+
+    @api.model
+    def _showroom_due_domain(self, operator):
+        """Open showroom follow-ups whose deadline compares with ``operator`` to
+        the assignee's today (R4.2: "today" and "overdue" are the assignee's, as
+        ``mail.activity`` computes its state; unassigned ones, the company's)."""
+        # sudo: only the time zones and companies of colleagues are read
+        users = self.env["res.users"].sudo().with_context(active_test=False).search([("share", "=", False)])
+        user_ids_by_day = defaultdict(list)
+        for user_id, day in self.env["res.company"]._showroom_today_by_user(users).items():
+            user_ids_by_day[day].append(user_id)
+        by_day = [
+            [("user_id", "in", user_ids), ("date_deadline", operator, day)] for day, user_ids in user_ids_by_day.items()
+        ]
+        company_today = self.env.company._showroom_today()
+        by_day.append([("user_id", "not in", users.ids), ("date_deadline", operator, company_today)])
+        return expression.AND([self._showroom_open_followup_domain(), expression.OR(by_day)])
 
     @api.model
     def _showroom_close_open_followups(self, records, reason):
@@ -312,34 +379,64 @@ class MailActivity(models.Model):
         }
         if not lead_ids:
             return {}
-        leads = self.env["crm.lead"].browse(lead_ids).exists()._showroom_filter_open()
-        return {lead.id: lead for lead in leads}
+        # sudo: only whether the opportunity is open and of a showroom team is read, for
+        # activities the user already reads; the leads are returned in the user's env
+        Lead = self.env["crm.lead"]
+        leads = Lead.sudo().search([("id", "in", list(lead_ids)), *Lead._showroom_open_domain()])
+        return {lead.id: lead.with_env(self.env) for lead in leads}
 
-    def _showroom_check_removal(self):
-        """R4.1: refuse to delete the last open follow-up of an open showroom
-        opportunity. A showroom manager may, with a reason (given through the
-        context key ``showroom_followup_cancel_reason`` by the cancel dialog, which
-        logs it in the chatter). Superuser flows (archiving or deleting the
-        opportunity itself) are not concerned."""
-        if self.env.su:
-            return
-        open_followups = self.filtered("active")
-        leads_by_id = open_followups._showroom_open_leads_by_id()
+    def _showroom_leaving_followups(self, vals):
+        """The open follow-ups among these activities that would stop being open
+        follow-ups of the same opportunity once ``vals`` is written: archived, given
+        an activity type that is not a follow-up, or moved to another record."""
+        open_followups = self.filtered(
+            lambda act: act.active and act.is_showroom_followup and act.res_model == "crm.lead"
+        )
+        if not open_followups:
+            return open_followups
+        if "active" in vals and not vals["active"]:
+            return open_followups
+        if "activity_type_id" in vals and not (
+            self.env["mail.activity.type"].browse(vals["activity_type_id"]).is_showroom_followup
+        ):
+            return open_followups
+        model = vals.get("res_model")
+        if "res_model_id" in vals:
+            # sudo: only the technical name of the model is read
+            model = self.env["ir.model"].sudo().browse(vals["res_model_id"]).model
+        if model and model != "crm.lead":
+            return open_followups
+        if "res_id" in vals:
+            return open_followups.filtered(lambda act: act.res_id != vals["res_id"])
+        return open_followups.browse()
+
+    def _showroom_leads_left_without(self):
+        """The open showroom opportunities that would be left without an open
+        follow-up if these activities stopped being open follow-ups (R4.1)."""
+        leads_by_id = self.filtered("active")._showroom_open_leads_by_id()
         if not leads_by_id:
-            return
+            return self.env["crm.lead"]
         remaining = self.env["mail.activity"]._read_group(
             [
                 ("res_model", "=", "crm.lead"),
                 ("res_id", "in", list(leads_by_id)),
-                ("activity_type_id.is_showroom_followup", "=", True),
-                ("active", "=", True),
                 ("id", "not in", self.ids),
+                *self._showroom_open_followup_domain(),
             ],
             ["res_id"],
-            ["__count"],
         )
-        left_open = {res_id for res_id, count in remaining if count}
-        orphaned = [lead for lead_id, lead in leads_by_id.items() if lead_id not in left_open]
+        left_open = {res_id for (res_id,) in remaining}
+        return self.env["crm.lead"].concat(
+            *(lead for lead_id, lead in leads_by_id.items() if lead_id not in left_open)
+        )
+
+    def _showroom_check_removal(self):
+        """R4.1: refuse that these activities stop being open follow-ups when that
+        leaves an open showroom opportunity without one. A showroom manager may,
+        with a reason (given through the context key
+        ``showroom_followup_cancel_reason`` by the cancel dialog, which logs it in
+        the chatter)."""
+        orphaned = self._showroom_leads_left_without()
         if not orphaned:
             return
         if self.env.context.get("showroom_followup_cancel_reason") and self.env.user.has_group(
@@ -348,9 +445,9 @@ class MailActivity(models.Model):
             return
         raise UserError(
             _(
-                "“%(lead)s” must always have an open follow-up (showroom rule R4.1): mark this one "
-                "done with the customer's feedback, or schedule another one first. A showroom "
-                "manager can cancel it with a reason.",
+                "“%(lead)s” must always have an open follow-up: mark this one done with the "
+                "customer's feedback, or schedule another one first. A showroom manager can "
+                "cancel it with a reason.",
                 lead=orphaned[0].display_name,
             )
         )

@@ -12,12 +12,20 @@ class MailActivityPlan(models.Model):
 
     R5.1: the post-purchase plan is launched on every vehicle delivered, for its
     consultant, from its delivery date — possibly a thousand vehicles validated in
-    one batch. ``_showroom_launch`` is the batch counterpart of the "Launch plan"
+    one batch. Plans opt in with ``is_showroom_plan`` (set on the post-purchase
+    plan); other plans behave as stock Odoo. ``_showroom_launch`` is the batch counterpart of the "Launch plan"
     dialog (``mail.activity.schedule.action_schedule_plan``): it reads the plan's
     templates as the admins edited them (date rules, responsible, summary, note
     with placeholders) and creates all the activities in one ``create``."""
 
     _inherit = "mail.activity.plan"
+
+    is_showroom_plan = fields.Boolean(
+        string="Showroom plan",
+        help="The activities this plan creates are linked to it and keep the end of their "
+        "day-of-month window, and placeholders in its notes (such as {{ object.first_service_date }}) "
+        "are rendered when it is launched. Off: the plan behaves as a standard Odoo plan.",
+    )
 
     def _showroom_launch(self, records, plan_dates=None, responsibles=None, intros=None):
         """Launch the plan ``self`` on ``records``.
@@ -50,7 +58,7 @@ class MailActivityPlan(models.Model):
             )
         plan_dates = plan_dates or {}
         responsibles = responsibles or {}
-        today = fields.Date.context_today(self)
+        today = self.env.company._showroom_today(self.env.user)
         model_id = self.env["ir.model"]._get_id(records._name)
         templates = self.template_ids
         notes = {template: template._showroom_render_note(records) for template in templates}
@@ -60,8 +68,8 @@ class MailActivityPlan(models.Model):
         line_format = _("%(activity)s, assigned to %(name)s, due on the %(deadline)s")
         formatted_dates = {}
         for record in records:
-            plan_date = plan_dates.get(record.id) or today
             on_demand = responsibles.get(record.id) or self.env.user
+            plan_date = plan_dates.get(record.id) or today
             for template in templates:
                 responsible = template._determine_responsible(on_demand, record)["responsible"] or on_demand
                 deadline, window_end = template._showroom_get_date_window(plan_date)

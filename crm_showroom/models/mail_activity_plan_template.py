@@ -25,8 +25,9 @@ class MailActivityPlanTemplate(models.Model):
     edits on the template, between 1 and 28. The window end is stored on the
     activity (``mail.activity.showroom_window_end``).
 
-    Notes may carry placeholders of the plan's model, such as
-    ``{{ object.first_service_date }}``, rendered when the plan is launched.
+    Notes of showroom plans (``mail.activity.plan.is_showroom_plan``) may carry
+    placeholders of the plan's model, such as ``{{ object.first_service_date }}``,
+    rendered when the plan is launched.
     """
 
     _inherit = "mail.activity.plan.template"
@@ -93,13 +94,13 @@ class MailActivityPlanTemplate(models.Model):
 
     @api.constrains("note")
     def _check_showroom_note_placeholders(self):
-        """Plan notes are rendered when the plan is launched, also by automated
-        flows: like ``mail.template``, placeholders beyond plain field paths need
-        the template editor group."""
+        """The notes of showroom plans are rendered when the plan is launched,
+        also by automated flows: like ``mail.template``, placeholders beyond plain
+        field paths need the template editor group."""
         if self.env.su or self.env.user.has_group("mail.group_mail_template_editor"):
             return
         Render = self.env["mail.render.mixin"]
-        for template in self.filtered("note"):
+        for template in self.filtered(lambda tpl: tpl.note and tpl.plan_id.is_showroom_plan):
             if Render._has_unsafe_expression_template_inline_template(str(template.note), template.res_model):
                 group = self.env.ref("mail.group_mail_template_editor")
                 raise AccessError(
@@ -123,7 +124,7 @@ class MailActivityPlanTemplate(models.Model):
         """``(deadline, window end)`` of the activity for the plan date
         ``base_date``; the window end is ``False`` for the other date rules."""
         self.ensure_one()
-        base_date = base_date or fields.Date.context_today(self)
+        base_date = base_date or self.env.company._showroom_today(self.env.user)
         if self.delay_from != WINDOW_RULE:
             return self._get_date_deadline(base_date), False
         month = base_date.replace(day=1)

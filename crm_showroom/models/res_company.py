@@ -33,8 +33,9 @@ class ResCompany(models.Model):
     def _showroom_tz_name(self, user=None):
         """The time zone of the day of ``user`` in this company: the user's own,
         else the company's showroom time zone, else its contact's, else
-        Asia/Shanghai. An empty ``self`` stands for the current company."""
-        company = self[:1] or self.env.company
+        Asia/Shanghai. An empty ``self`` stands for the user's main company, else
+        the current company."""
+        company = self[:1] or (user and user.sudo().company_id) or self.env.company
         # sudo: a time zone is no secret, and crons run as users who may not read
         # colleagues or the company's contact
         return (
@@ -57,13 +58,14 @@ class ResCompany(models.Model):
 
     @api.model
     def _showroom_today_by_user(self, users):
-        """``{user id: today}`` for each of ``users``, each in their own day;
-        users of one time zone share one conversion."""
+        """``{user id: today}`` for each of ``users``, each in their own day
+        (their time zone, else their main company's); users of one time zone share
+        one conversion."""
         now = fields.Datetime.now()
         by_tz = {}
         result = {}
-        for user in users:
-            tz_name = self._showroom_tz_name(user)
+        for user in users.sudo():
+            tz_name = self.browse()._showroom_tz_name(user)
             if tz_name not in by_tz:
                 by_tz[tz_name] = local_date(now, tz_name)
             result[user.id] = by_tz[tz_name]

@@ -238,7 +238,7 @@ class ShowroomVehicle(models.Model):
     def _showroom_register_deliveries(self, move_lines):
         """R5.1, delivery day: the done ``stock.move.line`` records ``move_lines``
         handed vehicle serials over to customers. Create or update their vehicles
-        (owner, contract, opportunity, consultant, delivery date in the user's time
+        (owner, contract, opportunity, consultant, delivery date in the consultant's time
         zone), win the opportunities whose contracts are fully delivered and launch
         the post-purchase plan for the consultants.
 
@@ -288,7 +288,9 @@ class ShowroomVehicle(models.Model):
         if not vehicles:
             return vehicles
         return_dates = {
-            line.lot_id.id: fields.Datetime.context_timestamp(self, line.picking_id.date_done or line.date).date()
+            line.lot_id.id: (line.picking_id.company_id or line.company_id)._showroom_date_of(
+                line.picking_id.date_done or line.date
+            )
             for line in move_lines
         }
         by_date = defaultdict(lambda: self.browse())
@@ -316,6 +318,8 @@ class ShowroomVehicle(models.Model):
         delivered_to = picking.partner_id or order.partner_shipping_id or order.partner_id
         owner = (order.partner_id or delivered_to).commercial_partner_id
         done = picking.date_done or line.date or fields.Datetime.now()
+        company = picking.company_id or line.company_id
+        consultant = order.user_id or lead.user_id or owner.user_id
         return {
             "lot_id": line.lot_id.id,
             "state": "delivered",
@@ -325,9 +329,10 @@ class ShowroomVehicle(models.Model):
             "sale_order_id": order.id,
             "opportunity_id": lead.id,
             "delivery_picking_id": picking.id,
-            "user_id": (order.user_id or lead.user_id or owner.user_id).id,
-            "company_id": (picking.company_id or line.company_id).id,
-            "delivery_date": fields.Datetime.context_timestamp(self, done).date(),
+            "user_id": consultant.id,
+            "company_id": company.id,
+            # R5.1: the delivery day is the consultant's, whose follow-ups count from it
+            "delivery_date": company._showroom_date_of(done, user=consultant or self.env.user),
             "return_date": False,
         }
 

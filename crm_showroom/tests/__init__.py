@@ -10,3 +10,6 @@ from . import test_receivables
 from . import test_receivable_security
 from . import test_receivable_performance
 from . import test_dunning_report
+from . import test_showroom_day
+from . import test_followup_doors
+from . import test_stock_untouched

@@ -1,2 +1,3 @@
 from . import vin
 from . import showroom_day
+from . import contact

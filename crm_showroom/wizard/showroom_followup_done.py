@@ -32,7 +32,6 @@ class ShowroomFollowupDone(models.TransientModel):
 
     @api.depends("activity_id")
     def _compute_lead_id(self):
-        today = fields.Date.context_today(self)
         for wizard in self:
             activity = wizard.activity_id
             lead = (
@@ -44,7 +43,9 @@ class ShowroomFollowupDone(models.TransientModel):
             wizard.lead_id = lead
             wizard.schedules_next = bool(open_lead)
             wizard.latest_next_deadline = (
-                open_lead._showroom_latest_followup_deadline(today) if open_lead.showroom_grade_id else False
+                open_lead._showroom_latest_followup_deadline(open_lead._showroom_followup_today())
+                if open_lead.showroom_grade_id
+                else False
             )
 
     @api.depends("latest_next_deadline")
@@ -57,9 +58,8 @@ class ShowroomFollowupDone(models.TransientModel):
         activity = self.activity_id
         if not activity.active:
             raise UserError(_("This follow-up is already done."))
-        today = fields.Date.context_today(self)
         if self.schedules_next and self.next_deadline:
-            if self.next_deadline < today:
+            if self.next_deadline < self.lead_id._showroom_followup_today():
                 raise UserError(_("The next follow-up cannot be due in the past."))
             if self.latest_next_deadline and self.next_deadline > self.latest_next_deadline:
                 raise UserError(

@@ -10,6 +10,7 @@ from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools.contact import format_cn_mobile, is_chinese_number, is_qq, is_wechat
+from .mail_activity import MERGED_LEADS_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -373,6 +374,16 @@ class CrmLead(models.Model):
         # close the follow-ups first so they stay in the history.
         self.filtered("active")._showroom_close_followups("lost")
         return super().toggle_active()
+
+    def _merge_dependences_history(self, opportunities):
+        """Merging: the open follow-ups of the opportunities merged away move to
+        the one kept (R4.1 holds for it; the others are deleted)."""
+        merged = self.env.cr.precommit.data.setdefault(MERGED_LEADS_KEY, set())
+        merged.update(opportunities.ids)
+        try:
+            return super()._merge_dependences_history(opportunities)
+        finally:
+            merged.difference_update(opportunities.ids)
 
     def _prepare_address_values_from_partner(self, partner):
         # the county follows the partner's address with the other address fields, or stays

@@ -10,9 +10,14 @@ from odoo.tools import format_date, format_list
 # Fields of an activity whose change can take a follow-up away from its
 # opportunity's open follow-ups (R4.1).
 FOLLOWUP_LINK_FIELDS = ("active", "activity_type_id", "res_model", "res_model_id", "res_id")
+# Fields of a manager's instruction on a done follow-up (R8.3).
+INSTRUCTION_FIELDS = ("showroom_instruction", "showroom_instruction_user_id", "showroom_instruction_date")
 # Key, in the transaction's server-side data (never in a context a client could
 # send), of the ids of the follow-ups being marked done by ``_action_done``.
 DONE_FOLLOWUPS_KEY = "crm_showroom.followups_being_done"
+# Likewise, the ids of the opportunities being merged into another one
+# (``crm.lead._merge_dependences_history``), whose follow-ups move to it.
+MERGED_LEADS_KEY = "crm_showroom.leads_merged_away"
 
 
 class MailActivity(models.Model):
@@ -37,6 +42,15 @@ class MailActivity(models.Model):
     feedback. Superuser flows (closing the follow-ups of a won or lost
     opportunity, deleting the opportunity itself) are the opportunity's own
     state changes and are not concerned.
+
+    The audit trail (R4.3, R8): a done follow-up — what the customer said, when
+    and by whom — is the record managers inspect. Nobody changes or deletes it
+    but a showroom manager correcting it with a reason (context key
+    ``showroom_correction_reason``), logged in the document's chatter. Only
+    showroom managers write instructions. An overdue follow-up is not moved
+    later (snoozed, rescheduled) without recording a contact: that is what
+    "Done & schedule next" is for (the reason "Unreachable" covers calls that
+    find nobody).
     """
 
     _inherit = "mail.activity"
@@ -148,16 +162,28 @@ class MailActivity(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and any(fname in vals for fname in FOLLOWUP_LINK_FIELDS):
+        if self.env.su:
+            return super().write(vals)
+        if any(fname in vals for fname in INSTRUCTION_FIELDS):
+            self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
+        corrected = self._showroom_check_history_change(set(vals) - set(INSTRUCTION_FIELDS))
+        if "date_deadline" in vals:
+            self._showroom_check_postpone(fields.Date.to_date(vals["date_deadline"]))
+        if any(fname in vals for fname in FOLLOWUP_LINK_FIELDS):
             # the follow-ups being marked done have their next one already (``_action_done``)
             being_done = self.env.cr.precommit.data.get(DONE_FOLLOWUPS_KEY, set())
             leaving = self._showroom_leaving_followups(vals).filtered(lambda act: act.id not in being_done)
             leaving._showroom_check_removal()
+        if corrected:
+            corrected._showroom_log_correction(_("corrected"), [self._fields[fname] for fname in vals])
         return super().write(vals)
 
     def unlink(self):
         if not self.env.su:
+            corrected = self._showroom_check_history_change({"id"})
             self._showroom_check_removal()
+            if corrected:
+                corrected._showroom_log_correction(_("deleted"))
         return super().unlink()
 
     # ------------------------------------------------------------
@@ -414,6 +440,8 @@ class MailActivity(models.Model):
         """The open showroom opportunities that would be left without an open
         follow-up if these activities stopped being open follow-ups (R4.1)."""
         leads_by_id = self.filtered("active")._showroom_open_leads_by_id()
+        for lead_id in self.env.cr.precommit.data.get(MERGED_LEADS_KEY, ()):
+            leads_by_id.pop(lead_id, None)  # merged into another opportunity, then deleted
         if not leads_by_id:
             return self.env["crm.lead"]
         remaining = self.env["mail.activity"]._read_group(
@@ -452,11 +480,80 @@ class MailActivity(models.Model):
             )
         )
 
+    def _showroom_check_manager(self, message):
+        if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
+            raise AccessError(message)
+
+    def _showroom_check_history_change(self, fnames):
+        """The audit trail: refuse to change (``fnames``) or delete done
+        follow-ups, unless a showroom manager corrects them with a reason.
+        Returns the done follow-ups so corrected, to be logged."""
+        done = self.filtered(lambda act: not act.active)._showroom_ruled() if fnames else self.browse()
+        if not done:
+            return done
+        if not self.env.context.get("showroom_correction_reason"):
+            raise UserError(
+                _(
+                    "The follow-up “%(summary)s” of “%(record)s” is done: what the customer said, when and "
+                    "by whom is the record managers inspect, and is not changed afterwards. A showroom "
+                    "manager can correct it, giving the reason.",
+                    summary=done[0].summary or done[0].activity_type_id.name,
+                    record=done[0].res_name,
+                )
+            )
+        self._showroom_check_manager(_("Only showroom managers correct done follow-ups."))
+        return done
+
+    def _showroom_log_correction(self, what, fields_changed=()):
+        """Log a manager's correction of these done follow-ups in their documents' chatter."""
+        reason = self.env.context["showroom_correction_reason"]
+        labels = format_list(self.env, [field._description_string(self.env) for field in fields_changed])
+        for activity in self:
+            self.env[activity.res_model].browse(activity.res_id).message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    _(
+                        "Done follow-up “%(summary)s” of %(date)s %(what)s by %(user)s%(fields)s. Reason:",
+                        summary=activity.summary or activity.activity_type_id.name,
+                        date=format_date(self.env, activity.date_done),
+                        what=what,
+                        user=self.env.user.name,
+                        fields=f" ({labels})" if labels else "",
+                    ),
+                    reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _showroom_check_postpone(self, new_deadline):
+        """Refuse to move an overdue follow-up later without recording a contact
+        (R4.2: each day's follow-ups are executed that day)."""
+        if not new_deadline or self.env.context.get("showroom_correction_reason"):
+            return
+        moved_later = self.filtered(
+            lambda act: act.active and act.date_deadline and new_deadline > act.date_deadline
+        )._showroom_ruled()
+        if not moved_later:
+            return
+        today_by_user = self.env["res.company"]._showroom_today_by_user(moved_later.user_id)
+        overdue = moved_later.filtered(
+            lambda act: act.date_deadline < (today_by_user.get(act.user_id.id) or self.env.company._showroom_today())
+        )
+        if overdue:
+            raise UserError(
+                _(
+                    "The follow-up “%(summary)s” of “%(record)s” is overdue: call the customer and record the "
+                    "call with “Done & schedule next” (choose “Unreachable” when nobody answers) instead of "
+                    "moving it to a later day.",
+                    summary=overdue[0].summary or overdue[0].activity_type_id.name,
+                    record=overdue[0].res_name,
+                )
+            )
+
     def _showroom_write_instruction(self, instruction):
         """R8.3: a showroom manager writes an instruction on a done follow-up; the
         consultant is notified on the opportunity's chatter."""
-        if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
-            raise AccessError(_("Only showroom managers can write instructions on follow-ups."))
+        self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
         if not (instruction or "").strip():
             raise UserError(_("Write the instruction for the consultant."))
         not_done = self.filtered(lambda act: act.active or not act.is_showroom_followup)

@@ -121,3 +121,11 @@ class TestFollowupDoors(ShowroomCase):
         self.followup.with_user(self.manager).action_archive()  # stock Odoo outside the showroom
         lead.write({"team_id": self.team.id, "user_id": self.consultant.id})
         self.assertEqual(self._open_followups(self.lead).date_deadline, date(2026, 3, 12))
+
+    def test_merge_moves_the_followups(self):
+        """Merging opportunities (crm's ``_merge_opportunity``) moves the open
+        follow-ups of those merged away to the one kept."""
+        kept = (self.lead | self.other_lead).with_user(self.consultant).merge_opportunity()
+        self.assertFalse(((self.lead | self.other_lead) - kept).exists(), "the other one is deleted")
+        self.assertEqual(len(self._open_followups(kept.with_env(self.env))), 2)
+

@@ -147,6 +147,47 @@ class CrmLead(models.Model):
         help="An open follow-up of the current user is due today or overdue, in their day (R4.2).",
     )
 
+    # THE CAR WANTED (G3: intent — product, amount, urgency)
+    # The car the customer wants (model, trim, color: a vehicle variant) feeds the
+    # expected revenue with its price; test drive, trade-in, budget and payment
+    # method are what a consultant asks in the showroom.
+    showroom_product_id = fields.Many2one(
+        "product.product",
+        string="Car wanted",
+        index="btree_not_null",
+        domain="[('is_vehicle', '=', True), ('company_id', 'in', (company_id, False))]",
+        help="The model, trim and color the customer wants; its price sets the expected revenue.",
+    )
+    showroom_test_drive = fields.Selection(
+        [("none", "Not planned"), ("planned", "Planned"), ("done", "Done")],
+        string="Test drive",
+        default="none",
+        required=True,
+    )
+    showroom_test_drive_date = fields.Datetime(string="Test drive on")
+    showroom_trade_in = fields.Boolean(string="Trade-in", help="The customer trades in a car.")
+    showroom_trade_in_vehicle_id = fields.Many2one(
+        "showroom.vehicle",
+        string="Car traded in (ours)",
+        index="btree_not_null",
+        help="The car the customer bought from us and now trades in.",
+    )
+    showroom_trade_in_brand = fields.Char(string="Trade-in brand")
+    showroom_trade_in_model = fields.Char(string="Trade-in model")
+    showroom_trade_in_year = fields.Integer(string="Trade-in year")
+    showroom_trade_in_km = fields.Integer(string="Trade-in mileage (km)")
+    showroom_trade_in_estimate = fields.Monetary(string="Trade-in estimate", currency_field="company_currency")
+    showroom_budget = fields.Monetary(string="Budget", currency_field="company_currency")
+    showroom_payment_method = fields.Selection(
+        [("cash", "Cash"), ("loan", "Loan"), ("lease", "Lease")],
+        string="Payment method",
+    )
+    showroom_last_feedback = fields.Text(
+        string="Last feedback",
+        compute="_compute_showroom_last_feedback",
+        help="What the customer said at the last done follow-up (R4.3).",
+    )
+
     # CONTRACTS, PAYMENTS AND RECEIVABLES (G2, G7)
     # G2: the opportunity sums the payment plan versus actual of its contracts
     # (confirmed orders, linked by sale_crm), in the opportunity's currency.
@@ -256,6 +297,25 @@ class CrmLead(models.Model):
     # CONSTRAINTS
     # ------------------------------------------------------------
 
+    @api.depends("showroom_followup_ids.active", "showroom_followup_ids.showroom_feedback")
+    def _compute_showroom_last_feedback(self):
+        done = self.env["mail.activity"].with_context(active_test=False).search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("active", "=", False),
+                ("activity_type_id.is_showroom_followup", "=", True),
+                ("showroom_feedback", "!=", False),
+            ],
+            order="date_done desc, id desc",
+        ) if self.ids else self.env["mail.activity"]
+        last = {}
+        for activity in done:
+            last.setdefault(activity.res_id, activity)
+        for lead in self:
+            activity = last.get(lead.id)
+            lead.showroom_last_feedback = activity and activity._showroom_feedback_summary()
+
     def _compute_showroom_my_followup_due(self):
         due = self.filtered_domain(self._search_showroom_my_followup_due("=", True))
         for lead in self:
@@ -293,6 +353,22 @@ class CrmLead(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "showroom_test_drive", "showroom_test_drive_date", "showroom_trade_in_year", "showroom_trade_in_km",
+        "showroom_trade_in_estimate", "showroom_budget",
+    )
+    def _check_showroom_car_wanted(self):
+        this_year = fields.Date.today().year
+        for lead in self:
+            if lead.showroom_test_drive != "none" and not lead.showroom_test_drive_date:
+                raise ValidationError(_("Give the date of the test drive of “%s”.", lead.name))
+            if lead.showroom_trade_in_year and not 1950 <= lead.showroom_trade_in_year <= this_year + 1:
+                raise ValidationError(
+                    _("The year of the car traded in must lie between 1950 and %s.", this_year + 1)
+                )
+            if min(lead.showroom_trade_in_km, lead.showroom_trade_in_estimate, lead.showroom_budget) < 0:
+                raise ValidationError(_("Mileage, estimate and budget cannot be negative."))
+
     @api.constrains("mobile", "email_from", "showroom_qq", "showroom_wechat", "team_id", "country_id")
     def _check_showroom_contact_formats(self):
         for lead in self._showroom_filter_entered():
@@ -325,6 +401,11 @@ class CrmLead(models.Model):
             self.state_id = self.city_id.state_id
             self.country_id = self.city_id.country_id
 
+    @api.onchange("showroom_product_id")
+    def _onchange_showroom_product_id(self):
+        if self.showroom_product_id:
+            self.expected_revenue = self._showroom_car_price(self.showroom_product_id)
+
     @api.onchange("showroom_channel_id")
     def _onchange_showroom_channel_id(self):
         companion = self.showroom_channel_id.companion
@@ -342,6 +423,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._showroom_normalize_mobile_values(vals_list)
+        self._showroom_price_car_wanted(vals_list)
         leads = super().create(vals_list)
         # mobiles that came from a compute (the customer's) or with a team chosen by default
         leads._showroom_normalize_mobile()
@@ -351,6 +433,7 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        self._showroom_price_car_wanted([vals])
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
@@ -531,6 +614,20 @@ class CrmLead(models.Model):
                 continue
             country = countries.get(vals.get("country_id")) or team.company_id.country_id or self.env.company.country_id
             vals["mobile"] = self._showroom_format_mobile(vals["mobile"], country=country)
+
+    def _showroom_car_price(self, product):
+        """The price of the car wanted, in the company's currency (sales price of
+        the variant, attribute extras included)."""
+        company = self.company_id or self.env.company
+        return product.currency_id._convert(product.lst_price, company.currency_id, company, company._showroom_today())
+
+    @api.model
+    def _showroom_price_car_wanted(self, vals_list):
+        """The car wanted sets the expected revenue, unless the same values set it."""
+        for vals in vals_list:
+            if vals.get("showroom_product_id") and "expected_revenue" not in vals:
+                product = self.env["product.product"].browse(vals["showroom_product_id"])
+                vals["expected_revenue"] = self[:1]._showroom_car_price(product)
 
     def _showroom_latest_followup_deadline(self, today):
         """R3: the latest deadline the next follow-up may have."""

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from ..tools.plate import normalize_plate
 from .product_attribute import VEHICLE_ROLES
 
 # Placeholders plan notes and mail templates may use on a vehicle without being
@@ -130,6 +131,15 @@ class ShowroomVehicle(models.Model):
         readonly=False,
         help="The model's first-service mileage.",
     )
+    plate_number = fields.Char(string="Plate number", tracking=True, index="btree_not_null", copy=False)
+    registration_date = fields.Date(string="Registered on", tracking=True)
+    insurer_id = fields.Many2one("res.partner", string="Insurer", tracking=True, index="btree_not_null")
+    insurance_renewal_date = fields.Date(
+        string="Insurance renewal",
+        tracking=True,
+        index="btree_not_null",
+        help="The day the car's insurance must be renewed.",
+    )
     delivery_photo = fields.Image(
         string="Delivery photo",
         max_width=1920,
@@ -150,6 +160,11 @@ class ShowroomVehicle(models.Model):
 
     _sql_constraints = [
         ("lot_uniq", "unique(lot_id)", "A serial number (VIN) belongs to one vehicle only."),
+        (
+            "plate_number_company_uniq",
+            "unique(company_id, plate_number)",
+            "This plate number belongs to another vehicle.",
+        ),
     ]
 
     # ------------------------------------------------------------
@@ -201,6 +216,22 @@ class ShowroomVehicle(models.Model):
     def _check_odometer(self):
         if any(vehicle.odometer < 0 for vehicle in self):
             raise ValidationError(_("The mileage of a vehicle cannot be negative."))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("plate_number"):
+                vals["plate_number"] = normalize_plate(vals["plate_number"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("plate_number"):
+            vals = dict(vals, plate_number=normalize_plate(vals["plate_number"]))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # ACTIONS

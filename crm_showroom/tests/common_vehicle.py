@@ -110,6 +110,18 @@ class ShowroomVehicleCase(ShowroomCase):
         assert result is True, result
         return pickings
 
+    def _delivery_user(self):
+        return self.env.user
+
+    def _deliver_order(self, order, lots=None, user=None):
+        """Deliver the cars of ``order`` (new serials in stock unless ``lots``) as
+        ``user`` (default: ``_delivery_user``); return their vehicles."""
+        lots = lots or self._stock_vehicles(int(sum(order.order_line.mapped("product_uom_qty"))))
+        pickings = order.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
+        pickings.action_assign()
+        self._validate(pickings.with_user(user or self._delivery_user()), lots)
+        return self.env["showroom.vehicle"].search([("lot_id", "in", lots.ids)])
+
     def _return(self, picking, lot):
         wizard = (
             self.env["stock.return.picking"]

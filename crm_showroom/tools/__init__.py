@@ -1,3 +1,4 @@
 from . import vin
 from . import showroom_day
 from . import contact
+from . import plate

@@ -73,7 +73,7 @@ class MailActivity(models.Model):
     )
     showroom_feedback = fields.Text(string="Feedback details")
     showroom_closed_reason = fields.Selection(
-        [("won", "Opportunity won"), ("lost", "Opportunity lost"), ("returned", "Vehicle returned")],
+        [("won", "Closed — won"), ("lost", "Closed — lost"), ("returned", "Closed — vehicle returned")],
         string="Closure reason",
         readonly=True,
         help="Set when the follow-up was closed without being executed because its opportunity "
@@ -396,7 +396,8 @@ class MailActivity(models.Model):
         """The text of the chatter message posted when the follow-up is done."""
         self.ensure_one()
         reasons = format_list(self.env, self.showroom_feedback_reason_ids.mapped("name"))
-        return _("Customer feedback: %(reasons)s\n%(details)s", reasons=reasons, details=self.showroom_feedback)
+        # no label of its own: the chatter's done message already says "Feedback:"
+        return f"{reasons}\n{self.showroom_feedback}"
 
     def _showroom_open_leads_by_id(self):
         """The open showroom opportunities these activities are attached to, by id."""

@@ -61,43 +61,46 @@ class MailActivityPlan(models.Model):
         today = self.env.company._showroom_today(self.env.user)
         model_id = self.env["ir.model"]._get_id(records._name)
         templates = self.template_ids
-        notes = {template: template._showroom_render_note(records) for template in templates}
-        vals_list = []
-        descriptions = defaultdict(list)
-        # translated once, formatted per activity (thousands of activities in a batch)
-        line_format = _("%(activity)s, assigned to %(name)s, due on the %(deadline)s")
-        formatted_dates = {}
+        # (record, template, responsible, deadline, window end) of each activity
+        rows = []
         for record in records:
             on_demand = responsibles.get(record.id) or self.env.user
             plan_date = plan_dates.get(record.id) or today
             for template in templates:
                 responsible = template._determine_responsible(on_demand, record)["responsible"] or on_demand
-                deadline, window_end = template._showroom_get_date_window(plan_date)
-                summary = template.summary or template.activity_type_id.summary
-                vals_list.append(
-                    {
-                        "activity_type_id": template.activity_type_id.id,
-                        "res_model_id": model_id,
-                        "res_id": record.id,
-                        "summary": summary,
-                        "note": notes[template][record.id],
-                        "user_id": responsible.id,
-                        "date_deadline": deadline,
-                        "showroom_window_end": window_end,
-                        "showroom_plan_id": self.id,
-                        "automated": True,
-                    }
-                )
-                if deadline not in formatted_dates:
-                    formatted_dates[deadline] = format_date(self.env, deadline)
-                descriptions[record.id].append(
-                    line_format
-                    % {
-                        "activity": summary or template.activity_type_id.name,
-                        "name": responsible.name,
-                        "deadline": formatted_dates[deadline],
-                    }
-                )
+                rows.append((record, template, responsible, *template._showroom_get_date_window(plan_date)))
+        texts = self._showroom_texts_by_language(rows)
+        vals_list = []
+        descriptions = defaultdict(list)
+        # translated once, formatted per activity (thousands of activities in a batch)
+        line_format = _("%(activity)s, assigned to %(name)s, due on the %(deadline)s")
+        formatted_dates = {}
+        for record, template, responsible, deadline, window_end in rows:
+            summary, notes = texts[template, responsible.sudo().lang]
+            vals_list.append(
+                {
+                    "activity_type_id": template.activity_type_id.id,
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "summary": summary,
+                    "note": notes[record.id],
+                    "user_id": responsible.id,
+                    "date_deadline": deadline,
+                    "showroom_window_end": window_end,
+                    "showroom_plan_id": self.id,
+                    "automated": True,
+                }
+            )
+            if deadline not in formatted_dates:
+                formatted_dates[deadline] = format_date(self.env, deadline)
+            descriptions[record.id].append(
+                line_format
+                % {
+                    "activity": template.summary or template.activity_type_id.summary or template.activity_type_id.name,
+                    "name": responsible.name,
+                    "deadline": formatted_dates[deadline],
+                }
+            )
         # mail.activity.create subscribes each assignee to the records of its
         # activities, once per activity: subscribe them first, once per record, so
         # that several activities of one record do not subscribe its assignee twice.
@@ -121,3 +124,19 @@ class MailActivityPlan(models.Model):
             }
         )
         return activities
+
+    def _showroom_texts_by_language(self, rows):
+        """``{(template, language): (summary, {record id: note})}``: each activity's
+        summary and rendered note in its assignee's language (the templates' summary
+        and note are translatable), one rendering per template and language."""
+        record_ids = defaultdict(set)
+        for record, template, responsible, _deadline, _window_end in rows:
+            # sudo: a colleague's language is no secret
+            record_ids[template, responsible.sudo().lang].add(record.id)
+        texts = {}
+        for (template, lang), ids in record_ids.items():
+            localized = template.with_context(lang=lang or self.env.lang)
+            summary = localized.summary or localized.activity_type_id.summary
+            texts[template, lang] = (summary, localized._showroom_render_note(rows[0][0].browse(sorted(ids))))
+        return texts
+

@@ -32,6 +32,10 @@ class MailActivityPlanTemplate(models.Model):
 
     _inherit = "mail.activity.plan.template"
 
+    # R5.1's scripts reach each consultant in their language: the summary and note
+    # of a template are translatable (stock Odoo keeps one text for all languages).
+    summary = fields.Char(translate=True)
+    note = fields.Html(translate=True)
     delay_from = fields.Selection(
         selection_add=[(WINDOW_RULE, "Day-of-month window")],
         ondelete={WINDOW_RULE: "set default"},

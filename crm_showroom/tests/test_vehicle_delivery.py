@@ -152,6 +152,25 @@ class TestVehicleDelivery(ShowroomVehicleCase):
                 )
 
     @freeze_time("2026-03-10 02:00:00")
+    def test_post_purchase_in_the_consultants_language(self):
+        """The plan's summaries and scripts are translatable: each consultant gets
+        them in their language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        template = self.plan.template_ids[0]
+        english = template.summary
+        template.with_context(lang="zh_CN").write({"summary": "48小时回访", "note": "<p>感谢客户</p>"})
+        self.consultant.lang = "zh_CN"
+        order = self._create_order()
+        order.action_confirm()
+        followups = self._vehicle_followups(self._deliver_order(order))
+        self.assertEqual(followups[0].summary, "48小时回访")
+        self.assertIn("感谢客户", str(followups[0].note))
+        self.consultant_2.lang = "en_US"
+        order = self._create_order(partner=self.customer, lead=self._create_lead(user_id=self.consultant_2.id))
+        order.action_confirm()
+        self.assertEqual(self._vehicle_followups(self._deliver_order(order))[0].summary, english)
+
+    @freeze_time("2026-03-10 02:00:00")
     def test_fleet_order_won_with_its_last_car(self):
         lead = self._create_lead(
             user=self.consultant, partner_name="Hengda Logistics", showroom_customer_kind="company"

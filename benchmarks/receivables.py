@@ -77,7 +77,7 @@ def seed(env, partners_count, lines_count):
     env.flush_all()
 
     moves_count = lines_count // INSTALLMENTS
-    today = fields.Date.context_today(env["res.partner"])
+    today = env["res.partner"]._showroom_receivable_today()
     amount = SQL("(1000 + mod(g, 97) * 10)::numeric")  # per installment
     move_overrides = {
         "name": SQL("'BENCH/' || g"),
@@ -198,9 +198,9 @@ def _open_items_domain(env, partner_id):
 
 def _figures_of(items, today):
     """Due, overdue, ageing and oldest overdue days of (due date, open amount) pairs."""
-    from odoo.addons.crm_showroom.models.res_partner import AGEING_PERIODS  # noqa: PLC0415 - after the addons path
+    from odoo.addons.crm_showroom.tools import receivables  # noqa: PLC0415 - after the addons path
 
-    values = dict.fromkeys(["amount_due", "amount_overdue"] + [key for key, *_rest in AGEING_PERIODS], 0.0)
+    values = dict.fromkeys(["amount_due", "amount_overdue", *receivables.AGEING_KEYS], 0.0)
     oldest = None
     for due, residual in items:
         age = (today - due).days
@@ -209,9 +209,7 @@ def _figures_of(items, today):
             values["amount_overdue"] += residual
             if residual > 0 and (oldest is None or due < oldest):
                 oldest = due
-        for key, first, last in AGEING_PERIODS:
-            if (first is None or age >= first) and (last is None or age <= last):
-                values[key] += residual
+        values[receivables.ageing_key(age)] += residual
     values["overdue_days"] = (today - oldest).days if oldest else 0
     return values
 
@@ -220,7 +218,7 @@ def loop_read_group(env, partner_ids):
     """The best a per-customer loop does: one _read_group per customer, grouped by
     due date, and the ageing in Python."""
     AML = env["account.move.line"]
-    today = fields.Date.context_today(env["res.partner"])
+    today = env["res.partner"]._showroom_receivable_today()
     figures = {}
     for partner_id in partner_ids:
         groups = AML._read_group(
@@ -235,7 +233,7 @@ def loop_search(env, partner_ids):
     """What a compute method looping over partners usually does: one search per
     customer, then its lines' fields."""
     AML = env["account.move.line"]
-    today = fields.Date.context_today(env["res.partner"])
+    today = env["res.partner"]._showroom_receivable_today()
     figures = {}
     for partner_id in partner_ids:
         lines = AML.search(_open_items_domain(env, partner_id))

@@ -1,27 +1,9 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 from odoo.tools import SQL
 
-# G7: who sees a customer's receivable details (total, oldest overdue days, credit
-# limit and its use). Everyone else sees only whether the customer is overdue and
-# the overdue amount. The settings switch "Consultants see receivable details"
-# implies the first group on every employee.
-RECEIVABLE_DETAIL_GROUPS = (
-    "crm_showroom.group_showroom_receivable_details,account.group_account_invoice,account.group_account_readonly"
-)
-
-# Ageing periods in days overdue, as in Odoo's aged receivable: not yet due,
-# 1-30, 31-60, 61-90, over 90. (key, first day, last day)
-AGEING_PERIODS = (
-    ("amount_current", None, 0),
-    ("amount_1_30", 1, 30),
-    ("amount_31_60", 31, 60),
-    ("amount_61_90", 61, 90),
-    ("amount_over_90", 91, None),
-)
+from ..tools import receivables
+from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 
 
 class ResPartner(models.Model):
@@ -87,8 +69,10 @@ class ResPartner(models.Model):
     # customer, from Odoo's own journal items (no parallel ledger): the open
     # (unreconciled) lines of posted entries on receivable accounts, of the
     # customer's commercial entity, in the companies the user works in, converted
-    # into the current company's currency at today's rate. All figures of a batch
-    # of partners come from one grouped query.
+    # into the current company's currency at today's rate. "Today" is the
+    # showroom's day of the current company (res.company._showroom_today), never
+    # the context's time zone. All figures of a batch of partners come from one
+    # grouped query, built by tools/receivables.py.
 
     showroom_currency_id = fields.Many2one(
         "res.currency",
@@ -191,12 +175,12 @@ class ResPartner(models.Model):
         overdue amount, by the same rule as ``showroom_has_overdue`` (one query)."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Customers can only be filtered on whether they have overdue payments or not."))
-        today = fields.Date.context_today(self)
+        today = self._showroom_receivable_today()
         rows = self.env.execute_query(
             SQL(
                 "SELECT partner.commercial_partner_id FROM %s GROUP BY partner.commercial_partner_id HAVING %s > %s",
                 self._showroom_receivable_from(today),
-                self._showroom_receivable_rollup(["amount_overdue"])["amount_overdue"],
+                receivables.rollup([receivables.OVERDUE_KEY])[receivables.OVERDUE_KEY],
                 self.env.company.currency_id.rounding / 2,
             )
         )
@@ -224,6 +208,13 @@ class ResPartner(models.Model):
     # ---- TOOLS ----
 
     @api.model
+    def _showroom_receivable_today(self):
+        """The day the receivables age from: the showroom's day of the current
+        company, in which the figures are shown (never the context's time zone: a
+        cron has none)."""
+        return self.env.company._showroom_today()
+
+    @api.model
     def _showroom_receivable_figures(self, partner_ids=None, today=None):
         """G7: receivable figures of commercial entities in one grouped query.
 
@@ -231,18 +222,18 @@ class ResPartner(models.Model):
         ``self``); returns ``{commercial partner id: {amount_due, amount_overdue,
         amount_current, amount_1_30, amount_31_60, amount_61_90, amount_over_90,
         oldest_due_date, line_count, overdue_days}}`` in the current company's
-        currency, for the companies the user works in. Partners without open items
-        are left out."""
+        currency, for the companies the user works in, aged at ``today`` (default:
+        the showroom's day). Partners without open items are left out."""
         if partner_ids is None:
             partner_ids = [pid for pid in self._origin.commercial_partner_id.ids if pid]
         if not partner_ids:
             return {}
-        today = today or fields.Date.context_today(self)
-        keys = [*self._showroom_receivable_aggregates(), "line_count"]
+        today = today or self._showroom_receivable_today()
+        keys = receivables.figure_keys()
         rows = self.env.execute_query(
             SQL(
                 "SELECT partner.commercial_partner_id, %s FROM %s GROUP BY partner.commercial_partner_id",
-                SQL(", ").join(self._showroom_receivable_rollup(keys).values()),
+                SQL(", ").join(receivables.rollup(keys).values()),
                 self._showroom_receivable_from(today, partner_ids=partner_ids),
             )
         )
@@ -250,69 +241,20 @@ class ResPartner(models.Model):
         figures = {}
         for partner_id, *values in rows:
             partner_figures = figures[partner_id] = dict(zip(keys, values, strict=True))
-            oldest = partner_figures["oldest_due_date"]
-            # an overdue invoice that unallocated payments or credit notes cover is no delay
-            is_overdue = currency.compare_amounts(partner_figures["amount_overdue"], 0.0) > 0
-            partner_figures["overdue_days"] = (today - oldest).days if oldest and is_overdue else 0
+            partner_figures["overdue_days"] = receivables.overdue_days(
+                today,
+                partner_figures["oldest_due_date"],
+                currency.compare_amounts(partner_figures["amount_overdue"], 0.0) > 0,
+            )
         return figures
 
     @api.model
     def _showroom_receivable_from(self, today, partner_ids=None, companies=None):
-        """SQL FROM clause of the receivable figures: the figures per partner and
-        company of the open items (``per_partner``, see
-        ``_showroom_receivable_per_partner``), their partner (``partner``, whose
-        ``commercial_partner_id`` one groups on) and the rate converting the
-        company's currency into the current company's (``showroom_rate``). Items
-        are first summed per partner and company, in the company's currency, then
-        these few rows per commercial entity are converted and summed
-        (``_showroom_receivable_rollup``): the fast way over many items."""
-        companies = companies or self.env.companies
-        return SQL(
-            """(%s) per_partner
-               JOIN res_partner partner ON partner.id = per_partner.partner_id
-               JOIN %s ON showroom_rate.company_id = per_partner.company_id""",
-            self._showroom_receivable_per_partner(today, partner_ids=partner_ids, companies=companies),
-            self._showroom_rate_table(companies, today),
-        )
-
-    @api.model
-    def _showroom_receivable_per_partner(self, today, partner_ids=None, companies=None):
-        """SQL: the receivable figures of the open items per partner and company, in
-        the company's currency. Columns: partner_id, company_id, id (the smallest
-        item id), line_count and the keys of ``_showroom_receivable_aggregates``."""
-        aggregates = self._showroom_receivable_aggregates()
-        return SQL(
-            """SELECT item.partner_id, item.company_id, MIN(item.id) AS id, COUNT(*) AS line_count, %s
-                 FROM (%s) item
-             GROUP BY item.partner_id, item.company_id""",
-            SQL(", ").join(SQL("%s AS %s", expr, SQL.identifier(key)) for key, expr in aggregates.items()),
-            self._showroom_open_items(today, partner_ids=partner_ids, companies=companies),
-        )
-
-    @api.model
-    def _showroom_receivable_rollup(self, keys):
-        """``{key: SQL}`` summing the figures ``keys`` of ``per_partner`` per
-        commercial entity, converted with ``showroom_rate``."""
-        rollup = {}
-        for key in keys:
-            if key == "oldest_due_date":
-                rollup[key] = SQL("MIN(per_partner.oldest_due_date)")
-            elif key == "line_count":
-                rollup[key] = SQL("SUM(per_partner.line_count)::int")
-            else:
-                rollup[key] = SQL(
-                    "COALESCE(SUM(%s * showroom_rate.rate), 0)::float8", SQL.identifier("per_partner", key)
-                )
-        return rollup
-
-    @api.model
-    def _showroom_open_items(self, today, partner_ids=None, companies=None):
-        """SQL: the open receivable journal items of ``companies`` (default: the
-        user's companies): posted, not fully reconciled, on a receivable account; of
-        the commercial entities ``partner_ids`` (default: all). Columns: id,
-        partner_id, company_id, amount (open amount in the company's currency),
-        due (the due date, else the date) and age (days past due; 0 or less: not
-        due yet)."""
+        """SQL FROM clause of the receivable figures of ``companies`` (default: the
+        user's), aged at ``today`` and converted into the current company's
+        currency at ``today``'s rate (see ``tools.receivables.receivable_from``):
+        flushes what the query reads and computes the rates, one per currency,
+        never one per partner or line."""
         companies = companies or self.env.companies
         self.env["account.move.line"].flush_model(
             ["account_id", "amount_residual", "company_id", "date", "date_maturity", "parent_state", "partner_id",
@@ -320,105 +262,39 @@ class ResPartner(models.Model):
         )
         self.env["account.account"].flush_model(["account_type"])
         self.flush_model(["commercial_partner_id"])
-        partner_filter = SQL()
-        if partner_ids is not None:
-            partner_filter = SQL(
-                "AND line.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
-                list(partner_ids),
-            )
-        # float8: summing floats is much faster than numerics, and amounts are
-        # rounded to the currency afterwards, as the ORM's Monetary fields are.
-        return SQL(
-            """SELECT line.id, line.partner_id, line.company_id,
-                      line.amount_residual::float8 AS amount,
-                      COALESCE(line.date_maturity, line.date) AS due,
-                      %s::date - COALESCE(line.date_maturity, line.date) AS age
-                 FROM account_move_line line
-                WHERE line.parent_state = 'posted'
-                  AND line.reconciled IS NOT TRUE
-                  AND line.account_id = ANY(ARRAY(
-                      SELECT id FROM account_account WHERE account_type = 'asset_receivable'))
-                  AND line.company_id = ANY(%s)
-                  AND line.partner_id IS NOT NULL
-                  %s""",
-            today,
-            companies.ids,
-            partner_filter,
-        )
-
-    @api.model
-    def _showroom_rate_table(self, companies, today):
-        """A VALUES table ``showroom_rate(company_id, rate)`` converting the currency
-        of each of ``companies`` into the current company's at ``today``'s rate: one
-        rate per currency, never one per partner or line."""
         target = self.env.company.currency_id
         rates = {}
-        rows = []
-        for company in companies:
-            currency = company.currency_id
-            if currency not in rates:
-                rates[currency] = currency._get_conversion_rate(currency, target, self.env.company, today)
-            rows.append(SQL("(%s, %s::float8)", company.id, rates[currency]))
-        return SQL("(VALUES %s) AS showroom_rate(company_id, rate)", SQL(", ").join(rows))
-
-    @api.model
-    def _showroom_receivable_aggregates(self):
-        """SQL aggregates of the receivable figures over the open items ``item`` of
-        ``_showroom_open_items``: total, overdue, each ageing period
-        (``AGEING_PERIODS``) and the oldest due date not paid."""
-        aggregates = {
-            "amount_due": SQL("SUM(item.amount)"),
-            "amount_overdue": SQL("SUM(item.amount) FILTER (WHERE item.age > 0)"),
-        }
-        for key, first, last in AGEING_PERIODS:
-            conditions = []
-            if first is not None:
-                conditions.append(SQL("item.age >= %s", first))
-            if last is not None:
-                conditions.append(SQL("item.age <= %s", last))
-            aggregates[key] = SQL("SUM(item.amount) FILTER (WHERE %s)", SQL(" AND ").join(conditions))
-        aggregates["oldest_due_date"] = SQL("MIN(item.due) FILTER (WHERE item.age > 0 AND item.amount > 0)")
-        return aggregates
-
-    @api.model
-    def _showroom_bucket_domain(self, bucket, today):
-        """Domain on ``account.move.line`` of one ageing bucket (a key of
-        ``AGEING_PERIODS``, or ``amount_overdue``; anything else: all open items),
-        matching ``_showroom_receivable_aggregates``."""
-        periods = {key: (first, last) for key, first, last in AGEING_PERIODS}
-        periods["amount_overdue"] = (1, None)
-        if bucket not in periods:
-            return []
-        first, last = periods[bucket]
-
-        def on(fname):
-            domain = []
-            if first is not None:  # at least `first` days old: due on or before today - first
-                domain.append((fname, "<=", today - timedelta(days=first)))
-            if last is not None:
-                domain.append((fname, ">=", today - timedelta(days=last)))
-            return domain
-
-        return expression.OR(
-            [
-                [("date_maturity", "!=", False), *on("date_maturity")],
-                [("date_maturity", "=", False), *on("date")],
-            ]
+        for currency in companies.currency_id:
+            rates[currency] = currency._get_conversion_rate(currency, target, self.env.company, today)
+        return receivables.receivable_from(
+            today, [(company.id, rates[company.currency_id]) for company in companies], partner_ids=partner_ids
         )
+
+    @api.model
+    def _showroom_bucket_names(self):
+        """(key, label) of the figures one can drill down into."""
+        labels = {
+            "amount_current": _("not yet due"),
+            "amount_1_30": _("1-30 days overdue"),
+            "amount_31_60": _("31-60 days overdue"),
+            "amount_61_90": _("61-90 days overdue"),
+            "amount_over_90": _("over 90 days overdue"),
+        }
+        return [(key, labels[key]) for key in receivables.AGEING_KEYS] + [(receivables.OVERDUE_KEY, _("overdue"))]
 
     @api.model
     def _showroom_action_receivable_lines(self, commercial_partner, companies, bucket=None):
-        """The open journal items behind a receivable figure, for the drill-down."""
-        today = fields.Date.context_today(self)
+        """The open journal items behind a receivable figure, for the drill-down
+        (aged at the showroom's day, as the figures are)."""
         domain = [
             ("partner_id.commercial_partner_id", "=", commercial_partner.id),
             ("company_id", "in", companies.ids),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
             ("account_id.account_type", "=", "asset_receivable"),
-            *self._showroom_bucket_domain(bucket, today),
+            *receivables.bucket_domain(bucket, self._showroom_receivable_today()),
         ]
-        bucket_names = dict(self.env["showroom.receivable.report"]._showroom_bucket_names())
+        bucket_names = dict(self._showroom_bucket_names())
         name = _("Open items of %s", commercial_partner.display_name)
         if bucket in bucket_names:
             name = _("%(partner)s: %(bucket)s", partner=commercial_partner.display_name, bucket=bucket_names[bucket])

@@ -57,42 +57,42 @@ class SaleOrder(models.Model):
 
     showroom_amount_invoiced = fields.Monetary(
         string="Invoiced",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
         help="Posted invoices of this contract, net of credit notes (G2).",
     )
     showroom_amount_received = fields.Monetary(
         string="Received",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
         help="What the customer paid on the contract's posted invoices (G2).",
     )
     showroom_amount_open = fields.Monetary(
         string="Invoiced, not paid",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
         help="Open amount of the contract's posted invoices.",
     )
     showroom_amount_uninvoiced = fields.Monetary(
         string="Not invoiced yet",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
     )
     showroom_amount_planned_due = fields.Monetary(
         string="Due by plan",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
         help="What the payment plan expects to have been received by today.",
     )
     showroom_amount_behind_plan = fields.Monetary(
         string="Amount behind plan",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
         help="Due by plan but not received yet.",
     )
     showroom_payment_plan_state = fields.Selection(
         [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
         string="Payment status",
-        compute="_compute_showroom_payment_figures",
+        compute="_compute_showroom_payment_plan",
         help="Confirmed contracts only: fully paid, on plan, or behind the payment plan (G2).",
     )
     showroom_payment_plan_html = fields.Html(
         string="Payment plan versus actual",
-        compute="_compute_showroom_payment_plan_html",
+        compute="_compute_showroom_payment_plan",
         sanitize=False,
     )
 
@@ -105,8 +105,11 @@ class SaleOrder(models.Model):
         "order_line.invoice_lines.parent_state",
         "order_line.invoice_lines.move_id.amount_residual",
     )
-    def _compute_showroom_payment_figures(self):
+    def _compute_showroom_payment_plan(self):
+        """G2: every figure of the payment plan and its table, from one plan per
+        order (``_showroom_payment_plans``), built once per read of any of them."""
         plans = self._showroom_payment_plans()
+        QWeb = self.env["ir.qweb"]
         for order in self:
             plan = plans[order]
             order.showroom_amount_invoiced = plan["invoiced"]
@@ -116,22 +119,8 @@ class SaleOrder(models.Model):
             order.showroom_amount_planned_due = plan["planned_due"]
             order.showroom_amount_behind_plan = plan["behind"]
             order.showroom_payment_plan_state = plan["state"]
-
-    @api.depends(
-        "state",
-        "amount_total",
-        "currency_id",
-        "date_order",
-        "payment_term_id",
-        "order_line.invoice_lines.parent_state",
-        "order_line.invoice_lines.move_id.amount_residual",
-    )
-    def _compute_showroom_payment_plan_html(self):
-        plans = self._showroom_payment_plans()
-        QWeb = self.env["ir.qweb"]
-        for order in self:
             order.showroom_payment_plan_html = QWeb._render(
-                "crm_showroom.sale_order_payment_plan", {"order": order, "plan": plans[order]}
+                "crm_showroom.sale_order_payment_plan", {"order": order, "plan": plan}
             )
 
     # ---- TOOLS ----
@@ -150,8 +139,11 @@ class SaleOrder(models.Model):
           ``planned_due`` (the installments due by today), ``behind`` and ``state``
           (``paid``, ``behind``, ``on_plan``; False for quotations and cancelled
           orders, which expect no money).
+
+        "Today" is ``today`` if given, else the showroom's day of the order's
+        company (never the context's time zone: a cron has none).
         """
-        today = today or fields.Date.context_today(self)
+        today_by_company = {}
         # sudo: the invoices of an order the user reads, as Odoo's own Invoices button
         # on the order shows them; consultants may not read an invoice created by
         # someone else under the invoice record rules, but its totals are part of the
@@ -159,6 +151,13 @@ class SaleOrder(models.Model):
         orders = self.sudo()
         plans = {}
         for order, order_sudo in zip(self, orders, strict=True):
+            if today:
+                order_today = today
+            else:
+                company = order.company_id or self.env.company
+                if company not in today_by_company:
+                    today_by_company[company] = company._showroom_today()
+                order_today = today_by_company[company]
             currency = order.currency_id
             invoices = [
                 order_sudo._showroom_invoice_figures(invoice)
@@ -172,13 +171,13 @@ class SaleOrder(models.Model):
             self._showroom_allocate(installments, "invoiced", invoiced, currency)
             self._showroom_allocate(installments, "received", received, currency)
             confirmed = order.state == "sale"
-            planned_due = currency.round(sum(inst["amount"] for inst in installments if inst["date"] <= today))
+            planned_due = currency.round(sum(inst["amount"] for inst in installments if inst["date"] <= order_today))
             behind = max(currency.round(planned_due - received), 0.0) if confirmed else 0.0
             for inst in installments:
                 inst["open"] = currency.round(inst["amount"] - inst["received"])
                 if currency.is_zero(inst["open"]):
                     inst["status"] = "paid"
-                elif confirmed and inst["date"] < today:
+                elif confirmed and inst["date"] < order_today:
                     inst["status"] = "overdue"
                 elif not currency.is_zero(inst["received"]):
                     inst["status"] = "partial"
@@ -204,18 +203,19 @@ class SaleOrder(models.Model):
                 "behind": behind,
                 "state": state,
                 "status_labels": dict(self._showroom_installment_statuses()),
-                "today": today,
+                "today": order_today,
             }
         return plans
 
     def _showroom_planned_installments(self):
         """The installments of the order's payment terms on its total, from the order
         date (``account.payment.term._compute_terms``, as invoices compute their due
-        dates); one installment due on the order date without payment terms."""
+        dates); one installment due on the order date without payment terms. The
+        order date is the calendar day of ``date_order`` in the showroom's day of
+        the order's company."""
         self.ensure_one()
-        order_date = fields.Datetime.context_timestamp(self, self.date_order).date() if self.date_order else (
-            fields.Date.context_today(self)
-        )
+        company = self.company_id or self.env.company
+        order_date = company._showroom_date_of(self.date_order) if self.date_order else company._showroom_today()
         terms = self.payment_term_id
         if not terms or not terms.line_ids:
             return [self._showroom_installment(_("Payment in full"), order_date, self.amount_total)]

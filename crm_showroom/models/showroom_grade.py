@@ -34,15 +34,13 @@ class ShowroomGrade(models.Model):
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A grade with this code already exists."),
-        (
-            "followup_interval_days_positive",
-            "CHECK(followup_interval_days > 0)",
-            "The follow-up interval of a grade must be at least one day.",
-        ),
     ]
 
     @api.constrains("followup_interval_days")
     def _check_followup_interval_days(self):
+        """R3: at least one day between follow-ups, refused with a translated
+        message before anything is written (the ORM runs this check before it
+        flushes, so a database CHECK beside it would never fire)."""
         if any(grade.followup_interval_days < 1 for grade in self):
             raise ValidationError(_("The follow-up interval of a grade must be at least one day."))
 

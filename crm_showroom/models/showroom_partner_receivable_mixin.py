@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .res_partner import RECEIVABLE_DETAIL_GROUPS
+from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 
 
 class ShowroomPartnerReceivableMixin(models.AbstractModel):

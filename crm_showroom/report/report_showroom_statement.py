@@ -1,9 +1,10 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import AccessError
 
-from ..models.res_partner import AGEING_PERIODS, RECEIVABLE_DETAIL_GROUPS
+from ..tools import receivables
+from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 
 
 class ReportShowroomStatement(models.AbstractModel):
@@ -16,7 +17,9 @@ class ReportShowroomStatement(models.AbstractModel):
     customer owes: in each document's own currency (``amount_residual_currency``),
     so a foreign-currency invoice shows what the customer pays, not its value in
     the company's currency. It becomes a payment reminder when something is
-    overdue; the company's text for it is a setting (``showroom_statement_note``)."""
+    overdue; the company's text for it is a setting (``showroom_statement_note``).
+    Items age from the showroom's day of the company (its date is the statement's),
+    never the context's time zone."""
 
     _name = "report.crm_showroom.report_showroom_statement"
     _description = "Customer statement and dunning notice"
@@ -29,7 +32,7 @@ class ReportShowroomStatement(models.AbstractModel):
             )
         partners = self.env["res.partner"].browse(docids)
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = company._showroom_today()
         # sudo: the lines are those of the printed customers in the current company
         # only, and only users allowed to see receivable details get here (above);
         # consultants with these details may not read other consultants' invoices
@@ -62,7 +65,7 @@ class ReportShowroomStatement(models.AbstractModel):
             "company": company,
             "today": today,
             "statements": statements,
-            "ageing_periods": [key for key, _first, _last in AGEING_PERIODS],
+            "ageing_periods": list(receivables.AGEING_KEYS),
         }
 
     @api.model
@@ -91,14 +94,12 @@ class ReportShowroomStatement(models.AbstractModel):
             )
             total = totals.setdefault(
                 currency,
-                {"currency": currency, "total": 0.0, "overdue": 0.0, **{key: 0.0 for key, *_rest in AGEING_PERIODS}},
+                {"currency": currency, "total": 0.0, "overdue": 0.0, **dict.fromkeys(receivables.AGEING_KEYS, 0.0)},
             )
             total["total"] += open_amount
-            if age > 0:
+            if receivables.in_period(age, *receivables.OVERDUE_PERIOD):
                 total["overdue"] += open_amount
-            for key, first, last in AGEING_PERIODS:
-                if (first is None or age >= first) and (last is None or age <= last):
-                    total[key] += open_amount
+            total[receivables.ageing_key(age)] += open_amount
         return {
             "items": items,
             "totals": list(totals.values()),

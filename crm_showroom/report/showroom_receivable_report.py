@@ -1,7 +1,7 @@
-from odoo import _, api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import AGEING_PERIODS
+from ..tools import receivables
 
 
 class ShowroomReceivableReport(models.Model):
@@ -11,11 +11,13 @@ class ShowroomReceivableReport(models.Model):
     consultant (salesperson).
 
     Read from Odoo's journal items at query time (``_table_query``, as
-    ``account.invoice.report`` does): the ageing is relative to the user's today,
-    amounts are converted into the current company's currency at today's rate, and
-    only the companies the user works in are read. The figures are the same as the
-    partner's (``res.partner._showroom_receivable_figures``): both are built from
-    the same SQL pieces. Each figure drills down to the journal items behind it."""
+    ``account.invoice.report`` does): the ageing is relative to the showroom's day
+    of the current company (never the context's time zone), amounts are converted
+    into the current company's currency at that day's rate, and only the companies
+    the user works in are read. The figures are the same as the partner's
+    (``res.partner._showroom_receivable_figures``): both are built from the same
+    SQL pieces (``tools/receivables.py``). Each figure drills down to the journal
+    items behind it."""
 
     _name = "showroom.receivable.report"
     _description = "Customer receivables"
@@ -57,8 +59,7 @@ class ShowroomReceivableReport(models.Model):
     @property
     def _table_query(self):
         Partner = self.env["res.partner"]
-        today = fields.Date.context_today(self)
-        keys = [*Partner._showroom_receivable_aggregates(), "line_count"]
+        today = Partner._showroom_receivable_today()
         return SQL(
             """
             SELECT MIN(per_partner.id) AS id,
@@ -76,10 +77,10 @@ class ShowroomReceivableReport(models.Model):
             currency=self.env.company.currency_id.id,
             figures=SQL(", ").join(
                 SQL("%s AS %s", expr, SQL.identifier(key))
-                for key, expr in Partner._showroom_receivable_rollup(keys).items()
+                for key, expr in receivables.rollup(receivables.figure_keys()).items()
             ),
             today=today,
-            overdue=Partner._showroom_receivable_rollup(["amount_overdue"])["amount_overdue"],
+            overdue=receivables.rollup([receivables.OVERDUE_KEY])[receivables.OVERDUE_KEY],
             half_cent=self.env.company.currency_id.rounding / 2,
             **{"from": Partner._showroom_receivable_from(today)},
         )
@@ -95,19 +96,3 @@ class ShowroomReceivableReport(models.Model):
         return self.env["res.partner"]._showroom_action_receivable_lines(
             self.partner_id, self.company_id, bucket=self.env.context.get("showroom_bucket")
         )
-
-    # ------------------------------------------------------------
-    # TOOLS
-    # ------------------------------------------------------------
-
-    @api.model
-    def _showroom_bucket_names(self):
-        """(key, label) of the figures one can drill down into."""
-        labels = {
-            "amount_current": _("not yet due"),
-            "amount_1_30": _("1-30 days overdue"),
-            "amount_31_60": _("31-60 days overdue"),
-            "amount_61_90": _("61-90 days overdue"),
-            "amount_over_90": _("over 90 days overdue"),
-        }
-        return [(key, labels[key]) for key, _first, _last in AGEING_PERIODS] + [("amount_overdue", _("overdue"))]

@@ -121,3 +121,28 @@ class TestDunningReport(ShowroomAccountCase):
     def test_print_button_on_the_partner(self):
         action = self.customer.with_user(self.finance).action_showroom_print_statement()
         self.assertEqual(action["report_name"], "crm_showroom.report_showroom_statement")
+
+    def test_statement_counts_the_showroom_days(self):
+        """Printed with no time zone in the context (as a scheduled mailing would),
+        the statement is dated and aged in the showroom's day (the fixture's
+        Asia/Shanghai, UTC+8), not UTC's: an invoice due on 10 March is one day
+        overdue at 00:01 on the 11th in Dingzhou (16:01 UTC on the 10th)."""
+        customer = self._customer("Anguo Bus Co.", lang="en_US")
+        invoice = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-10")
+        Statement = self.env(user=self.finance, context={})["report.crm_showroom.report_showroom_statement"]
+        self.assertNotIn("tz", Statement.env.context)
+        for moment, today, days_overdue in (
+            ("2026-03-10 15:59:00", "2026-03-10", 0),
+            ("2026-03-10 16:01:00", "2026-03-11", 1),
+        ):
+            with self.subTest(moment=moment), freeze_time(moment):
+                values = Statement._get_report_values(customer.ids)
+                self.assertEqual(values["today"], self._d(today))
+                statement = values["statements"][customer.id]
+                [item] = statement["items"]
+                self.assertEqual((item["document"], item["days_overdue"]), (invoice.name, days_overdue))
+                [total] = statement["totals"]
+                self.assertEqual(total["overdue"], 1000.0 if days_overdue else 0.0)
+                self.assertEqual(total["amount_1_30"], 1000.0 if days_overdue else 0.0)
+                self.assertEqual(total["amount_current"], 0.0 if days_overdue else 1000.0)
+                self.assertEqual(statement["has_overdue"], bool(days_overdue))

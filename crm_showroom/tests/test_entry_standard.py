@@ -162,4 +162,8 @@ class TestEntryStandard(ShowroomCase):
         self.assertEqual(intervals, {"O": 7, "H": 2, "A": 7, "B": 14, "C": 21, "N": 30})
         with self.assertRaisesRegex(ValidationError, "at least one day"):
             self.grades["H"].followup_interval_days = 0
+        with self.assertRaisesRegex(ValidationError, "at least one day"):
+            self.grades["H"].followup_interval_days = -3
+        with self.assertRaisesRegex(ValidationError, "at least one day"):
+            self.env["showroom.grade"].create({"code": "X", "name": "Exhibition", "followup_interval_days": 0})
         self.assertEqual(self.grades["H"].followup_interval_days, 2)

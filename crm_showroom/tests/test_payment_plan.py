@@ -156,3 +156,37 @@ class TestPaymentPlan(ShowroomAccountCase):
         form = Form(order.with_user(self.consultant))
         self.assertIn("Balance before delivery", str(form.showroom_payment_plan_html))
         self.assertEqual(form.showroom_amount_planned_due, 20000.0)
+
+    def test_plan_counts_the_showroom_days(self):
+        """Run as a cron runs (no time zone in the context), the order date and
+        "due by plan today" are the showroom's days (the fixture's Asia/Shanghai,
+        UTC+8), not UTC's: signed at 00:30 on 10 March in Dingzhou (16:30 UTC on
+        the 9th), the balance is due on 9 April; the contract falls behind plan at
+        00:01 on the 9th in Dingzhou (16:01 UTC on the 8th), while UTC is still on
+        the 8th."""
+        with freeze_time("2026-03-09 16:30:00"):
+            order = self._order(self.buyer, payment_term=self.term_deposit, lead=self.lead)
+            order.action_confirm()
+            deposit = self._down_payment(order, 10)
+            self._pay(deposit, deposit.amount_total, payment_date="2026-03-10")
+        cron_env = self.env(context={})
+        self.assertNotIn("tz", cron_env.context)
+        order, lead = order.with_env(cron_env), self.lead.with_env(cron_env)
+        self.assertEqual(str(order.date_order), "2026-03-09 16:30:00")
+        self.assertEqual(
+            [str(inst["date"]) for inst in order._showroom_payment_plans()[order]["installments"]],
+            ["2026-03-10", "2026-04-09"],
+            "the order was signed on 10 March in the showroom",
+        )
+        for moment, planned_due, behind, state, balance_status in (
+            ("2026-04-08 15:59:00", 20000.0, 0.0, "on_plan", "planned"),
+            ("2026-04-08 16:01:00", 200000.0, 180000.0, "behind", "planned"),
+            ("2026-04-09 16:01:00", 200000.0, 180000.0, "behind", "overdue"),
+        ):
+            with self.subTest(moment=moment), freeze_time(moment):
+                cron_env.invalidate_all()
+                self.assertEqual(order.showroom_amount_planned_due, planned_due)
+                self.assertEqual(order.showroom_amount_behind_plan, behind)
+                self.assertEqual(order.showroom_payment_plan_state, state)
+                self.assertEqual(self._plan(order)["installments"][1]["status"], balance_status)
+                self.assertEqual(lead.showroom_payment_plan_state, state)

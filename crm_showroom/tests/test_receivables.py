@@ -232,3 +232,49 @@ class TestReceivables(ShowroomAccountCase):
             self.assertNotIn("showroom_amount_due", form._view["fields"])
         with Form(self.transport.with_user(self.finance).with_context(allowed_company_ids=[self.company.id])) as form:
             self.assertAlmostEqual(form.showroom_amount_due, 201428.57, places=2)
+
+    # ------------------------------------------------------------
+    # the showroom's day
+    # ------------------------------------------------------------
+
+    def test_ageing_switches_at_the_showroom_midnight(self):
+        """Run as a cron runs (no time zone in the context), the ageing counts the
+        showroom's days (the fixture's Asia/Shanghai, UTC+8), not UTC's: an
+        invoice due on 10 March is current at 23:59 in Dingzhou (15:59 UTC) and
+        one day overdue at 00:01 on the 11th (16:01 UTC), while UTC is still on
+        the 10th."""
+        customer = self._customer("Dingzhou Night Taxi Co.")
+        invoice = self._invoice(customer, 1000.0, "2026-03-01", "2026-03-10")
+        cron_env = self.env(user=self.finance, context={})
+        self.assertNotIn("tz", cron_env.context)
+        self.assertEqual(cron_env.company, self.company)
+        for moment, today, overdue_days in (
+            ("2026-03-10 15:59:00", "2026-03-10", 0),
+            ("2026-03-10 16:01:00", "2026-03-11", 1),
+        ):
+            # the context's time zone makes no difference either (New York is on the 10th at both moments)
+            for env in (cron_env, cron_env(context={"tz": "America/New_York"})):
+                with self.subTest(moment=moment, tz=env.context.get("tz")), freeze_time(moment):
+                    env.invalidate_all()
+                    Partner = env["res.partner"]
+                    self.assertEqual(Partner._showroom_receivable_today(), self._d(today))
+                    figures = Partner._showroom_receivable_figures([customer.id])[customer.id]
+                    self.assertEqual(figures["overdue_days"], overdue_days)
+                    self.assertEqual(figures["amount_current"], 0.0 if overdue_days else 1000.0)
+                    self.assertEqual(figures["amount_1_30"], 1000.0 if overdue_days else 0.0)
+
+                    partner = customer.with_env(env)
+                    self.assertEqual(partner.showroom_has_overdue, bool(overdue_days))
+                    self.assertEqual(partner.showroom_amount_overdue, 1000.0 if overdue_days else 0.0)
+                    self.assertEqual(partner.showroom_overdue_days, overdue_days)
+                    overdue = Partner.search([("showroom_has_overdue", "=", True), ("id", "=", customer.id)])
+                    self.assertEqual(bool(overdue), bool(overdue_days))
+
+                    row = env["showroom.receivable.report"].search([("partner_id", "=", customer.id)])
+                    self.assertEqual(
+                        (row.overdue_days, row.amount_current, row.amount_1_30, row.amount_overdue),
+                        (overdue_days, 0.0, 1000.0, 1000.0) if overdue_days else (0, 1000.0, 0.0, 0.0),
+                    )
+                    action = row.with_context(showroom_bucket="amount_overdue").action_open_lines()
+                    lines = env["account.move.line"].search(action["domain"])
+                    self.assertEqual(lines.move_id, invoice if overdue_days else env["account.move"])

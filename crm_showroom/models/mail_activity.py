@@ -112,11 +112,12 @@ class MailActivity(models.Model):
         """R4.2: a follow-up is done on the assignee's calendar day (stock Odoo
         takes the UTC date)."""
         just_done = self.filtered(lambda act: act.is_showroom_followup and not act.active and not act.date_done)
-        super()._compute_date_done()
+        result = super()._compute_date_done()
         if just_done:
             today_by_user = self.env["res.company"]._showroom_today_by_user(just_done.user_id)
             for activity in just_done:
                 activity.date_done = today_by_user.get(activity.user_id.id) or self.env.company._showroom_today()
+        return result
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -175,7 +176,7 @@ class MailActivity(models.Model):
             leaving = self._showroom_leaving_followups(vals).filtered(lambda act: act.id not in being_done)
             leaving._showroom_check_removal()
         if corrected:
-            corrected._showroom_log_correction(_("corrected"), [self._fields[fname] for fname in vals])
+            corrected._showroom_log_correction([self._fields[fname] for fname in vals])
         return super().write(vals)
 
     def unlink(self):
@@ -183,7 +184,7 @@ class MailActivity(models.Model):
             corrected = self._showroom_check_history_change({"id"})
             self._showroom_check_removal()
             if corrected:
-                corrected._showroom_log_correction(_("deleted"))
+                corrected._showroom_log_correction()
         return super().unlink()
 
     # ------------------------------------------------------------
@@ -505,24 +506,27 @@ class MailActivity(models.Model):
         self._showroom_check_manager(_("Only showroom managers correct done follow-ups."))
         return done
 
-    def _showroom_log_correction(self, what, fields_changed=()):
-        """Log a manager's correction of these done follow-ups in their documents' chatter."""
+    def _showroom_log_correction(self, fields_changed=None):
+        """Log a manager's correction of these done follow-ups in their documents'
+        chatter: the fields ``fields_changed`` were corrected, or (``None``) the
+        follow-ups deleted."""
         reason = self.env.context["showroom_correction_reason"]
-        labels = format_list(self.env, [field._description_string(self.env) for field in fields_changed])
+        labels = format_list(self.env, [field._description_string(self.env) for field in fields_changed or ()])
         for activity in self:
+            values = {
+                "summary": activity.summary or activity.activity_type_id.name,
+                "date": format_date(self.env, activity.date_done),
+                "user": self.env.user.name,
+                "fields": labels,
+            }
+            if fields_changed is None:
+                header = _("Done follow-up “%(summary)s” of %(date)s deleted by %(user)s. Reason:", **values)
+            else:
+                header = _(
+                    "Done follow-up “%(summary)s” of %(date)s corrected by %(user)s (%(fields)s). Reason:", **values
+                )
             self.env[activity.res_model].browse(activity.res_id).message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
-                % (
-                    _(
-                        "Done follow-up “%(summary)s” of %(date)s %(what)s by %(user)s%(fields)s. Reason:",
-                        summary=activity.summary or activity.activity_type_id.name,
-                        date=format_date(self.env, activity.date_done),
-                        what=what,
-                        user=self.env.user.name,
-                        fields=f" ({labels})" if labels else "",
-                    ),
-                    reason,
-                ),
+                body=Markup("<p>%s</p><p>%s</p>") % (header, reason),
                 subtype_xmlid="mail.mt_note",
             )
 

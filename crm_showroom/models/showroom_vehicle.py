@@ -133,7 +133,7 @@ class ShowroomVehicle(models.Model):
     )
     plate_number = fields.Char(string="Plate number", tracking=True, index="btree_not_null", copy=False)
     registration_date = fields.Date(string="Registered on", tracking=True)
-    insurer_id = fields.Many2one("res.partner", string="Insurer", tracking=True, index="btree_not_null")
+    insurer_id = fields.Many2one("res.partner", tracking=True, index="btree_not_null")
     insurance_renewal_date = fields.Date(
         string="Insurance renewal",
         tracking=True,

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common_vehicle import ShowroomVehicleCase
@@ -24,6 +24,10 @@ class TestCarWanted(ShowroomVehicleCase):
         self.assertEqual(lead.expected_revenue, price)
         lead.expected_revenue = 140000  # the consultant's own figure stays
         self.assertEqual(lead.expected_revenue, 140000)
+        other_variant = (self.suv.product_variant_ids - self.suv_white)[0]
+        with Form(lead.with_user(self.consultant)) as form:
+            form.showroom_product_id = other_variant
+            self.assertEqual(form.expected_revenue, other_variant.lst_price)
 
     def test_explicit_expected_revenue_wins(self):
         lead = self._create_lead(showroom_product_id=self.suv_white.id, expected_revenue=120000)

@@ -136,7 +136,9 @@ class TestShowroomTours(HttpCase, ShowroomVehicleCase):
         self.assertFalse(document_followup.active)
         self.assertEqual(document_followup.showroom_feedback, "Signed the visit card, asks for a loan offer")
         self.assertEqual(document_followup.showroom_feedback_reason_ids.name, "Financing concern")
-        document = self.env["ir.attachment"].search([("name", "=", "visit_card.pdf")])
+        document = self.env["ir.attachment"].search(
+            [("name", "=", "visit_card.pdf"), ("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        )
         self.assertEqual(len(document), 1)
         self.assertEqual(document_followup.attachment_ids, document)
         message = self.env["mail.message"].search(

@@ -53,6 +53,9 @@
         "web.assets_backend": [
             "crm_showroom/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "crm_showroom/static/tests/tours/**/*",
+        ],
     },
     "application": False,
     "installable": True,

@@ -199,11 +199,17 @@ class MailActivity(models.Model):
         return super().action_done()
 
     def action_feedback_schedule_next(self, feedback=False, attachment_ids=None):
-        """The chatter's "Done & Schedule Next": for a follow-up, open the dialog that
-        records the customer's feedback and the next follow-up in one step."""
-        followups = self.filtered(lambda act: act.active and act.is_showroom_followup)
+        """The chatter's "Mark Done" and "Done & Schedule Next": for a follow-up the rule
+        book governs (``showroom_feedback_required``), open the dialog that records the
+        customer's feedback and the next follow-up in one step (R4.3, R4.1). The
+        documents uploaded to mark it done (``attachment_ids``, as stock Mark Done passes
+        them to ``action_feedback``) go to the dialog, which posts them with the done
+        message. Other activities are marked done as in stock Odoo."""
+        followups = self.filtered(lambda act: act.active and act.showroom_feedback_required)
         if followups:
-            return followups._showroom_action_open_done_dialog(feedback)
+            action = followups._showroom_action_open_done_dialog(feedback)
+            action["context"]["default_attachment_ids"] = list(attachment_ids or [])
+            return action
         return super().action_feedback_schedule_next(feedback=feedback, attachment_ids=attachment_ids)
 
     def action_showroom_cancel(self):

@@ -1,3 +1,8 @@
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -113,6 +118,47 @@ class TestDunningReport(ShowroomAccountCase):
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_chinese_statement_pdf_has_chinese_glyphs(self):
+        """The statement of a Chinese customer, printed as a real PDF, carries Chinese
+        glyphs from an embedded CJK font, not boxes: its text, extracted by
+        ``pdftotext``, gives back the customer's Chinese name and the translated title.
+        The tooling installs the font (fonts-noto-cjk) and poppler-utils; without them
+        this test fails, it is never skipped."""
+        tools = {name: shutil.which(name) for name in ("pdftotext", "pdffonts", "fc-list")}
+        missing = [name for name, path in tools.items() if not path]
+        if missing:
+            self.fail(
+                f"{', '.join(missing)} not found: the Chinese PDF cannot be checked. "
+                "Install them: apt-get install poppler-utils fontconfig"
+            )
+        cjk_fonts = subprocess.run(
+            [tools["fc-list"], ":lang=zh", "family"], capture_output=True, text=True, check=True
+        ).stdout
+        if not cjk_fonts.strip():
+            self.fail(
+                "No font with Chinese glyphs is installed: the statement would print boxes. "
+                "Install one: apt-get install fonts-noto-cjk"
+            )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_showroom"], ["zh_CN"], overwrite=True)
+        customer = self._customer("定州市顺达运输有限公司", lang="zh_CN")
+        self._invoice(customer, 8000.0, "2026-01-10", "2026-02-09")
+        # see test_statement_renders_a_pdf
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+        pdf, report_type = self.Report.with_context(force_report_rendering=True)._render_qweb_pdf(REPORT, customer.ids)
+        self.assertEqual(report_type, "pdf")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp, "statement.pdf")
+            path.write_bytes(pdf)
+            fonts = subprocess.run([tools["pdffonts"], path], capture_output=True, text=True, check=True).stdout
+            text = subprocess.run(
+                [tools["pdftotext"], "-enc", "UTF-8", path, "-"], capture_output=True, text=True, check=True
+            ).stdout
+        self.assertRegex(fonts, r"(?i)cjk", f"a CJK font is embedded in the PDF; its fonts:\n{fonts}")
+        self.assertIn("定州市顺达运输有限公司", text, "the customer's Chinese name")
+        self.assertIn("催款通知书", text, "the title, translated by the addon's zh_CN.po")
+        self.assertNotIn("Payment Reminder", text)
 
     def test_statement_is_for_receivable_details_only(self):
         with self.assertRaises(AccessError):

@@ -9,7 +9,9 @@ class ShowroomFollowupDone(models.TransientModel):
     R4.3: records what the customer said (reasons and details) on the follow-up
     and marks it done; R4.1/R3: on an open showroom opportunity, schedules the next
     follow-up, by default at today plus the grade's interval, or earlier if the
-    consultant chooses (never later)."""
+    consultant chooses (never later). The documents uploaded to mark the follow-up
+    done (the chatter's upload button) are posted with the done message, as stock
+    Mark Done does."""
 
     _name = "showroom.followup.done"
     _description = "Showroom Follow-up Done"
@@ -19,6 +21,11 @@ class ShowroomFollowupDone(models.TransientModel):
     summary = fields.Char(related="activity_id.summary")
     reason_ids = fields.Many2many("showroom.feedback.reason", string="Customer feedback")
     feedback = fields.Text(string="What the customer said")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        string="Documents",
+        help="Documents uploaded to mark the follow-up done: they are attached to its done message.",
+    )
     lead_id = fields.Many2one("crm.lead", compute="_compute_lead_id")
     schedules_next = fields.Boolean(compute="_compute_lead_id")
     latest_next_deadline = fields.Date(compute="_compute_lead_id", string="Due at the latest")
@@ -72,5 +79,5 @@ class ShowroomFollowupDone(models.TransientModel):
         activity.with_context(
             showroom_next_deadline=self.next_deadline or False,
             showroom_next_summary=self.next_summary or False,
-        ).action_feedback(feedback=self.feedback)
+        ).action_feedback(feedback=self.feedback, attachment_ids=self.attachment_ids.ids)
         return {"type": "ir.actions.act_window_close"}

@@ -79,6 +79,21 @@ class MailActivity(models.Model):
         help="Set when the follow-up was closed without being executed because its opportunity "
         "was won or lost, or its vehicle returned; such a follow-up does not count as a breach.",
     )
+    showroom_status = fields.Selection(
+        [
+            ("overdue", "Overdue"),
+            ("today", "Today"),
+            ("planned", "Planned"),
+            ("done", "Done"),
+            ("won", "Closed — won"),
+            ("lost", "Closed — lost"),
+            ("returned", "Closed — vehicle returned"),
+        ],
+        string="Status",
+        compute="_compute_showroom_status",
+        help="Where the follow-up stands; closed ones were not executed because their opportunity was "
+        "won or lost, or their vehicle returned: no feedback was skipped.",
+    )
     showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
     showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
     showroom_instruction_date = fields.Datetime(string="Instructed on", readonly=True)
@@ -107,6 +122,11 @@ class MailActivity(models.Model):
         ruled = self._showroom_ruled()
         for activity in self:
             activity.showroom_feedback_required = activity in ruled
+
+    @api.depends("state", "showroom_closed_reason")
+    def _compute_showroom_status(self):
+        for activity in self:
+            activity.showroom_status = activity.showroom_closed_reason or activity.state
 
     def _compute_date_done(self):
         """R4.2: a follow-up is done on the assignee's calendar day (stock Odoo

@@ -204,3 +204,24 @@ class TestShowroomTours(HttpCase, ShowroomVehicleCase):
             survey_window_end=self._user_date(self.consultant, expected_end),
         )
         self.assertEqual(self._vehicle_followups(vehicle), followups, "the form changed nothing")
+
+    def test_calling_list(self):
+        """Issue 7: the consultant calls from My Follow-ups Today and records a call
+        that found nobody."""
+        lead = self._create_lead(showroom_product_id=self.suv_white.id).with_env(self.env)
+        today = self._today(self.consultant)
+        followup = self._open_followups(lead)
+        followup.date_deadline = today
+        self._start_tour(
+            "/odoo/action-crm_showroom.crm_lead_action_my_followups_today",
+            "crm_showroom_calling_list",
+            self.consultant,
+            lead=lead.name,
+            next_deadline=self._user_date(self.consultant, today + timedelta(days=7)),
+        )
+        self.assertFalse(followup.active)
+        unreachable = self.env.ref("crm_showroom.feedback_reason_unreachable")
+        self.assertEqual(followup.showroom_feedback_reason_ids, unreachable)
+        self.assertEqual(followup.showroom_feedback, "Called twice, no answer")
+        self.assertEqual(self._open_followups(lead).date_deadline, today + timedelta(days=7))
+

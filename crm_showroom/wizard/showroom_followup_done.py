@@ -46,7 +46,8 @@ class ShowroomFollowupDone(models.TransientModel):
                 if activity.res_model == "crm.lead" and activity.res_id
                 else self.env["crm.lead"]
             )
-            open_lead = lead._showroom_filter_open()
+            # the next follow-up is scheduled only when this one is the last open one (R4.1)
+            open_lead = activity._showroom_leads_left_without()
             wizard.lead_id = lead
             wizard.schedules_next = bool(open_lead)
             wizard.latest_next_deadline = (

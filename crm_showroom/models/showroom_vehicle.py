@@ -156,6 +156,13 @@ class ShowroomVehicle(models.Model):
     )
     showroom_open_followup_count = fields.Integer(string="Open follow-ups", compute="_compute_showroom_followups")
     showroom_next_followup_date = fields.Date(string="Next follow-up", compute="_compute_showroom_followups")
+    showroom_followup_due = fields.Selection(
+        [("overdue", "Overdue"), ("today", "Due today")],
+        string="Follow-up due",
+        compute="_compute_showroom_followups",
+        search="_search_showroom_followup_due",
+        help="An open follow-up is overdue or due today, in its assignee's day (R4.2).",
+    )
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -203,10 +210,21 @@ class ShowroomVehicle(models.Model):
 
     @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id")
     def _compute_showroom_followups(self):
+        overdue = self.filtered_domain(self._search_showroom_followup_due("=", "overdue"))
+        today = self.filtered_domain(self._search_showroom_followup_due("=", "today"))
         for vehicle in self:
             deadlines = vehicle.activity_ids._showroom_open_deadlines()
             vehicle.showroom_open_followup_count = len(deadlines)
             vehicle.showroom_next_followup_date = min(deadlines, default=False)
+            vehicle.showroom_followup_due = (
+                "overdue" if vehicle in overdue else "today" if vehicle in today else False
+            )
+
+    def _search_showroom_followup_due(self, operator, value):
+        if operator != "=" or value not in ("overdue", "today"):
+            raise NotImplementedError(_("Unsupported search on the follow-ups due."))
+        due = self.env["mail.activity"]._showroom_due_domain("<" if value == "overdue" else "=")
+        return [("activity_ids", "any", due)]
 
     # ------------------------------------------------------------
     # CONSTRAINTS

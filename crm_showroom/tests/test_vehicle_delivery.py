@@ -151,6 +151,23 @@ class TestVehicleDelivery(ShowroomVehicleCase):
                     vehicle, [(call_48h, None), (week, None), (survey, window_end), (month, None)]
                 )
 
+    def test_followup_filters_in_the_consultants_day(self):
+        """The vehicles' "Follow-up due today / overdue" filters count in the
+        assignee's day, not the browser's or UTC's."""
+        with freeze_time("2026-03-09 02:00:00"):
+            order = self._create_order()
+            order.action_confirm()
+            vehicle = self._deliver_order(order)
+        self._vehicle_followups(vehicle)[0].date_deadline = date(2026, 3, 11)
+        Vehicle = self.env["showroom.vehicle"].with_user(self.consultant)
+        with freeze_time("2026-03-10 15:59:00"):
+            self.assertFalse(Vehicle.search([("showroom_followup_due", "=", "today")]))
+        with freeze_time("2026-03-10 16:01:00"):  # 11 March in Shanghai
+            self.assertEqual(Vehicle.search([("showroom_followup_due", "=", "today")]), vehicle)
+            self.assertEqual(vehicle.with_user(self.consultant).showroom_followup_due, "today")
+        with freeze_time("2026-03-11 16:01:00"):
+            self.assertEqual(Vehicle.search([("showroom_followup_due", "=", "overdue")]), vehicle)
+
     @freeze_time("2026-03-10 02:00:00")
     def test_post_purchase_in_the_consultants_language(self):
         """The plan's summaries and scripts are translatable: each consultant gets

@@ -17,7 +17,7 @@ class AccountPaymentTermLine(models.Model):
             ("loan", "Loan disbursement"),
         ],
         string="Installment",
-        help="What this installment is in a car purchase; names it in the contract's payment plan (G2).",
+        help="What this installment is in a car purchase; names it in the contract's payment plan.",
     )
     showroom_label = fields.Char(
         string="Installment label",

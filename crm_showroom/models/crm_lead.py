@@ -63,7 +63,7 @@ class CrmLead(models.Model):
         ondelete="restrict",
         group_expand="_read_group_showroom_grade_ids",
         help="How soon the customer will order or take delivery; sets the longest gap "
-        "between follow-ups (R3).",
+        "between follow-ups.",
     )
     showroom_grade_code = fields.Char(related="showroom_grade_id.code", string="Grade code")
     showroom_grade_color = fields.Integer(related="showroom_grade_id.color", string="Grade color")
@@ -88,20 +88,20 @@ class CrmLead(models.Model):
         "res.partner",
         string="Referring customer",
         index="btree_not_null",
-        help="The (old) customer who referred this prospect (R2.5).",
+        help="The (old) customer who referred this prospect.",
     )
     showroom_introducer_id = fields.Many2one(
         "res.partner",
         string="Introducer",
         index="btree_not_null",
-        help="The group leader or staff member who introduced the customer (R2.6); "
+        help="The group leader or staff member who introduced the customer; "
         "employees are found by their work contact.",
     )
     showroom_subdealer_id = fields.Many2one(
         "res.partner",
         string="Sub-dealer",
         index="btree_not_null",
-        help="The second-network dealer who brings the customer at delivery (R2.7).",
+        help="The second-network dealer who brings the customer at delivery.",
     )
     city_id = fields.Many2one(
         "res.city",
@@ -110,14 +110,14 @@ class CrmLead(models.Model):
         readonly=False,
         store=True,
         domain="[('country_id', '=?', country_id), ('state_id', '=?', state_id)]",
-        help="City down to the county (R2.8).",
+        help="City down to the county.",
     )
     showroom_enforce_cities = fields.Boolean(related="country_id.enforce_cities")
     showroom_qq = fields.Char(string="QQ")
     showroom_wechat = fields.Char(string="WeChat")
     showroom_remarks = fields.Text(
         string="Recognition remarks",
-        help="Traits that help recognize the customer on the next visit (R2.9).",
+        help="Traits that help recognize the customer on the next visit.",
     )
     showroom_followup_ids = fields.One2many(
         "mail.activity",
@@ -144,7 +144,7 @@ class CrmLead(models.Model):
         string="My follow-up due",
         compute="_compute_showroom_my_followup_due",
         search="_search_showroom_my_followup_due",
-        help="An open follow-up of the current user is due today or overdue, in their day (R4.2).",
+        help="An open follow-up of the current user is due today or overdue, in their day.",
     )
 
     # THE CAR WANTED (G3: intent — product, amount, urgency)
@@ -185,7 +185,7 @@ class CrmLead(models.Model):
     showroom_last_feedback = fields.Text(
         string="Last feedback",
         compute="_compute_showroom_last_feedback",
-        help="What the customer said at the last done follow-up (R4.3).",
+        help="What the customer said at the last done follow-up.",
     )
 
     # CONTRACTS, PAYMENTS AND RECEIVABLES (G2, G7)
@@ -196,7 +196,7 @@ class CrmLead(models.Model):
         string="Contract amount",
         currency_field="company_currency",
         compute="_compute_showroom_contract_payments",
-        help="Total of the opportunity's confirmed orders, taxes included (G2).",
+        help="Total of the opportunity's confirmed orders, taxes included.",
     )
     showroom_amount_invoiced = fields.Monetary(
         string="Invoiced", currency_field="company_currency", compute="_compute_showroom_contract_payments"

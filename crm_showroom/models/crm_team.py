@@ -7,13 +7,13 @@ class CrmTeam(models.Model):
     is_showroom = fields.Boolean(
         string="Showroom rules",
         help="Apply the showroom rule book to this team's opportunities: grades, the entry "
-        "standard (R2, R5.2) and the always-open follow-up (R4). Other teams behave as stock Odoo.",
+        "standard and the always-open follow-up. Other teams behave as stock Odoo.",
     )
     showroom_first_followup_days = fields.Integer(
         string="First follow-up within (days)",
         default=2,
         help="A new showroom opportunity gets its first follow-up due within this many days "
-        "(R4.1: the 48-hour follow-up is mandatory).",
+        "(the 48-hour follow-up is mandatory).",
     )
 
     _sql_constraints = [

@@ -60,7 +60,7 @@ class MailActivity(models.Model):
         string="Feedback required",
         compute="_compute_showroom_feedback_required",
         help="A showroom follow-up of an opportunity of a showroom team or of a vehicle: it is "
-        "marked done with the customer's feedback (R4.3). Follow-ups elsewhere behave as "
+        "marked done with the customer's feedback. Follow-ups elsewhere behave as "
         "stock activities.",
     )
     showroom_feedback_reason_ids = fields.Many2many(
@@ -69,7 +69,7 @@ class MailActivity(models.Model):
         "activity_id",
         "reason_id",
         string="Customer feedback",
-        help="What the customer said, as the basis of the next follow-up (R4.3).",
+        help="What the customer said, as the basis of the next follow-up.",
     )
     showroom_feedback = fields.Text(string="Feedback details")
     showroom_closed_reason = fields.Selection(

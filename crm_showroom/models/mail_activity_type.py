@@ -8,7 +8,7 @@ class MailActivityType(models.Model):
     is_showroom_followup = fields.Boolean(
         string="Showroom follow-up",
         help="Activities of this type are showroom follow-ups: marking one done requires the "
-        "customer's feedback (R4.3), and an open one counts for the always-open rule (R4.1).",
+        "customer's feedback, and an open one counts for the always-open rule.",
     )
 
     @api.constrains("is_showroom_followup", "keep_done")

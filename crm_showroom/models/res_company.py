@@ -15,7 +15,7 @@ class ResCompany(models.Model):
     showroom_statement_note = fields.Html(
         string="Payment reminder text",
         translate=True,
-        help="Printed on the customer statement when the customer has overdue items (G3 dunning "
+        help="Printed on the customer statement when the customer has overdue items (dunning "
         "notice), in the customer's language. Empty: the standard text.",
     )
     showroom_tz = fields.Selection(

@@ -8,7 +8,7 @@ class ResConfigSettings(models.TransientModel):
         string="Consultants see receivable details",
         implied_group="crm_showroom.group_showroom_receivable_details",
         group="base.group_user",
-        help="G7: every employee sees a customer's total receivable, days overdue and credit use "
+        help="Every employee sees a customer's total receivable, days overdue and credit use "
         "beside the customer. Off: consultants see only whether the customer is overdue and the "
         "overdue amount; finance staff and showroom managers always see the details.",
     )

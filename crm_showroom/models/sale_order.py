@@ -58,12 +58,12 @@ class SaleOrder(models.Model):
     showroom_amount_invoiced = fields.Monetary(
         string="Invoiced",
         compute="_compute_showroom_payment_plan",
-        help="Posted invoices of this contract, net of credit notes (G2).",
+        help="Posted invoices of this contract, net of credit notes.",
     )
     showroom_amount_received = fields.Monetary(
         string="Received",
         compute="_compute_showroom_payment_plan",
-        help="What the customer paid on the contract's posted invoices (G2).",
+        help="What the customer paid on the contract's posted invoices.",
     )
     showroom_amount_open = fields.Monetary(
         string="Invoiced, not paid",
@@ -88,7 +88,7 @@ class SaleOrder(models.Model):
         [("on_plan", "On plan"), ("behind", "Behind plan"), ("paid", "Fully paid")],
         string="Payment status",
         compute="_compute_showroom_payment_plan",
-        help="Confirmed contracts only: fully paid, on plan, or behind the payment plan (G2).",
+        help="Confirmed contracts only: fully paid, on plan, or behind the payment plan.",
     )
     showroom_payment_plan_html = fields.Html(
         string="Payment plan versus actual",

@@ -26,7 +26,7 @@ class ShowroomGrade(models.Model):
         string="Follow up at least every (days)",
         required=True,
         default=7,
-        help="Longest allowed gap between two follow-ups of an opportunity of this grade (R3).",
+        help="Longest allowed gap between two follow-ups of an opportunity of this grade.",
     )
     sequence = fields.Integer(default=10)
     color = fields.Integer()

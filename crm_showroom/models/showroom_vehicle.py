@@ -144,7 +144,7 @@ class ShowroomVehicle(models.Model):
         string="Delivery photo",
         max_width=1920,
         max_height=1920,
-        help="The photo of the customer with the new car; sent with the thank-you email (R5.3).",
+        help="The photo of the customer with the new car; sent with the thank-you email.",
     )
     post_purchase_activity_ids = fields.One2many(
         "mail.activity",
@@ -161,7 +161,7 @@ class ShowroomVehicle(models.Model):
         string="Follow-up due",
         compute="_compute_showroom_followups",
         search="_search_showroom_followup_due",
-        help="An open follow-up is overdue or due today, in its assignee's day (R4.2).",
+        help="An open follow-up is overdue or due today, in its assignee's day.",
     )
     active = fields.Boolean(default=True)
 

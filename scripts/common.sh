@@ -44,33 +44,163 @@ find_odoo() {
 }
 
 # --------------------------------------------------------------------------
-# Virtualenv: Odoo's requirements, Odoo itself (editable) and our tooling
+# System packages (Debian names). Each is detected by what it provides (a command
+# or a file), so a machine that has them makes no apt call. Missing ones are
+# installed with apt-get when we run as root; otherwise we stop with the command.
 # --------------------------------------------------------------------------
-setup_venv() {
-    local stamp want
-    want=$( { cat "$ODOO_PATH/requirements.txt" "$REPO_DIR/requirements-dev.txt";
-              echo "$ODOO_PATH"; python3 --version; } | sha256sum | cut -c1-16)
-    stamp="$VENV_DIR/.crm_showroom-stamp"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        return
+APT_LOG="$LOCAL_DIR/apt.log"
+
+# The packages the app needs at run time: PDF reports, Chinese text in them.
+missing_app_packages() {
+    command -v wkhtmltopdf >/dev/null || echo wkhtmltopdf
+    [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || echo fonts-noto-cjk
+}
+
+# The packages the tests need beyond the app's: a browser for Odoo's tours (any of
+# the names odoo/tests/common.py looks for) and pdftotext (reads rendered PDFs).
+missing_test_packages() {
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+        || command -v google-chrome >/dev/null || command -v google-chrome-stable >/dev/null \
+        || echo chromium
+    command -v pdftotext >/dev/null || echo poppler-utils
+}
+
+# The packages pip needs to build Odoo's requirements that come as source only
+# (psycopg2, python-ldap): a C compiler, headers, pg_config; and python3's venv.
+missing_build_packages() {
+    local python
+    python=$(readlink -f "$(command -v python3)" 2>/dev/null || true)
+    [ -n "$python" ] || { echo python3 python3-venv python3-dev; return; }
+    { command -v gcc >/dev/null && [ -f /usr/include/stdio.h ]; } || echo gcc libc6-dev
+    [ -f /usr/include/ldap.h ] || echo libldap2-dev
+    [ -f /usr/include/sasl/sasl.h ] || echo libsasl2-dev
+    { command -v pg_config >/dev/null && [ -f /usr/include/postgresql/libpq-fe.h ]; } || echo libpq-dev
+    # Debian's python3 splits venv (ensurepip) and the C headers into packages of
+    # their own; another python3 (pyenv, /usr/local) has them or is not ours to fix.
+    if [[ "$python" == /usr/bin/* ]]; then
+        "$python" -c 'import ensurepip, venv' 2>/dev/null || echo python3-venv
+        "$python" -c 'import os, sysconfig, sys; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+            || echo python3-dev
     fi
-    say "Creating the virtualenv in $VENV_DIR (first use: a few minutes)"
-    check_build_headers
-    rm -rf "$VENV_DIR"
-    python3 -m venv "$VENV_DIR"
-    local reqs
-    PIP_LOG="$LOCAL_DIR/pip.log"
+}
+
+# install_packages PKG…: installs Debian packages (apt-get update first) when we run
+# as root; otherwise stops at once with the command that installs them.
+install_packages() {
+    [ $# -gt 0 ] || return 0
+    local line="apt-get update && apt-get install -y --no-install-recommends $*"
+    command -v apt-get >/dev/null \
+        || die "Missing system packages (Debian names): $*. This machine has no apt-get: install their equivalents, then run again."
+    [ "$(id -u)" = 0 ] \
+        || die "Missing system packages: $*. Install them as root, then run again:
+    $line"
     mkdir -p "$LOCAL_DIR"
-    : > "$PIP_LOG"
-    say "pip's output goes to $PIP_LOG"
-    pip_logged install --upgrade pip wheel "setuptools<81"
+    say "Installing system packages: $* (apt-get's output goes to $APT_LOG)"
+    if ! { echo "+ apt-get update"; apt-get update; } >> "$APT_LOG" 2>&1; then
+        tail -n 20 "$APT_LOG" >&2
+        die "apt-get update failed (last lines above). Install the packages yourself: $line"
+    fi
+    if ! { echo "+ apt-get install -y --no-install-recommends $*";
+           DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; } >> "$APT_LOG" 2>&1; then
+        tail -n 20 "$APT_LOG" >&2
+        die "apt-get install failed (last lines above): $line"
+    fi
+}
+
+# missing_packages [tests]: the Debian packages this machine lacks for the app (and
+# with "tests", for its tests), for building or updating the virtualenv when it is
+# not up to date, and for PostgreSQL: the server for the private cluster, or only
+# the client tools when PG* variables name a server.
+missing_packages() {
+    missing_app_packages
+    if [ "${1:-}" = tests ]; then missing_test_packages; fi
+    if ! venv_up_to_date; then missing_build_packages; fi
+    if [ -z "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
+        [ -n "$(pg_bindir)" ] || echo postgresql
+    elif ! command -v psql >/dev/null && [ -z "$(pg_bindir)" ]; then
+        echo postgresql-client
+    fi
+}
+
+setup_system_packages() {
+    local missing
+    missing=$(missing_packages "${1:-}" | xargs)
+    [ -n "$missing" ] || return 0
+    # shellcheck disable=SC2086  # package names: one word each
+    install_packages $missing
+    missing=$(missing_packages "${1:-}" | xargs)
+    [ -z "$missing" ] || die "Still missing after apt-get install: $missing (see $APT_LOG)."
+}
+
+# --------------------------------------------------------------------------
+# Virtualenv: Odoo's requirements, Odoo itself (editable) and our tooling.
+# Built once per Odoo tree and Python version; when only the requirement files
+# change, pip installs the difference into it.
+# --------------------------------------------------------------------------
+VENV_STAMP="$VENV_DIR/.crm_showroom-stamp"
+
+# The requirements the virtualenv must hold (with the Odoo tree and the Python it
+# was built for): its stamp, written when pip installed them all.
+venv_wanted_stamp() {
+    { cat "$ODOO_PATH/requirements.txt" "$REPO_DIR/requirements-dev.txt";
+      echo "$ODOO_PATH"; python3 --version; } | sha256sum | cut -c1-16
+}
+
+venv_up_to_date() {
+    [ -f "$VENV_STAMP" ] && [ "$(cat "$VENV_STAMP")" = "$(venv_wanted_stamp)" ]
+}
+
+# True when the virtualenv exists, runs the same Python version (major.minor) as
+# python3, and its odoo is this Odoo tree (installed editable): then it can be
+# updated in place.
+venv_reusable() {
+    local venv_py host_py odoo_dir
+    [ -x "$VENV_DIR/bin/python" ] || return 1
+    host_py=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') || return 1
+    venv_py=$("$VENV_DIR/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || return 1
+    [ "$venv_py" = "$host_py" ] || return 1
+    odoo_dir=$("$VENV_DIR/bin/python" -c 'import importlib.util as u, os; s = u.find_spec("odoo"); print(os.path.dirname(os.path.dirname(s.origin)) if s and s.origin else "")' 2>/dev/null) || return 1
+    [ -n "$odoo_dir" ] && [ "$(cd "$odoo_dir" && pwd -P)" = "$(cd "$ODOO_PATH" && pwd -P)" ]
+}
+
+setup_venv() {
+    venv_up_to_date && return 0
+    # Several runs (worktrees, CI jobs) may share the virtualenv: one pip at a time.
+    mkdir -p "$(dirname "$VENV_DIR")"
+    local lock_fd
+    exec {lock_fd}>"$VENV_DIR.lock"
+    if command -v flock >/dev/null && ! flock -n "$lock_fd"; then
+        say "Waiting for another run to finish setting up $VENV_DIR"
+        flock "$lock_fd"
+    fi
+    if ! venv_up_to_date; then
+        PIP_LOG="$LOCAL_DIR/pip.log"
+        mkdir -p "$LOCAL_DIR"
+        : > "$PIP_LOG"
+        if venv_reusable; then
+            say "Updating the virtualenv $VENV_DIR to the requirement files (pip's output goes to $PIP_LOG)"
+            pip_install_requirements
+        else
+            say "Creating the virtualenv in $VENV_DIR (first use: a few minutes; pip's output goes to $PIP_LOG)"
+            rm -rf "$VENV_DIR"
+            python3 -m venv "$VENV_DIR"
+            pip_logged install --upgrade pip wheel "setuptools<81"
+            pip_install_requirements
+            pip_logged install --no-deps -e "$ODOO_PATH"
+        fi
+        venv_wanted_stamp > "$VENV_STAMP"
+    fi
+    exec {lock_fd}>&-
+}
+
+# Odoo's requirements and ours; pip leaves alone what is installed at the pinned
+# version already (a requirement dropped from a file stays installed).
+pip_install_requirements() {
+    local reqs="$VENV_DIR/odoo-requirements.txt"
     # cbor2 5.4.2 (Odoo's pin for Python < 3.12) no longer builds with current
     # setuptools; 5.4.6 is the same API.
-    reqs="$VENV_DIR/odoo-requirements.txt"
     sed -E 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt" > "$reqs"
     pip_logged install -r "$reqs" -r "$REPO_DIR/requirements-dev.txt"
-    pip_logged install --no-deps -e "$ODOO_PATH"
-    echo "$want" > "$stamp"
 }
 
 # Runs the virtualenv's pip with its (noisy) output appended to $PIP_LOG; shows
@@ -80,20 +210,6 @@ pip_logged() {
     if ! "$VENV_DIR/bin/pip" "$@" >> "$PIP_LOG" 2>&1; then
         tail -n 40 "$PIP_LOG" >&2
         die "pip $* failed (last lines above; full output in $PIP_LOG)."
-    fi
-}
-
-check_build_headers() {
-    local missing=()
-    [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
-    [ -f /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
-    command -v pg_config >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_config ] || missing+=(libpq-dev)
-    [ ${#missing[@]} -eq 0 ] && return
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing build headers: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-        die "Building Odoo's requirements needs these Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]})."
     fi
 }
 
@@ -220,8 +336,11 @@ drop_db() {
     rm -rf "${ODOO_DATA_DIR:?}/filestore/$1"
 }
 
+# setup_all [tests]: the Odoo tree, the system packages (with "tests": those of
+# the tests too), the virtualenv and PostgreSQL.
 setup_all() {
     find_odoo
+    setup_system_packages "${1:-}"
     setup_venv
     setup_postgres
     export PATH="$VENV_DIR/bin:$PATH"

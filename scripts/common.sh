@@ -298,6 +298,68 @@ odoo_bin() {
 }
 
 # --------------------------------------------------------------------------
+# pytest-odoo: Odoo test files run by pytest inside one Odoo process, against a
+# database where the modules are installed already (no install, no test run at
+# module loading). Used by scripts/pytest-odoo and by scripts/test (Odoo's crm and
+# sale_crm suites).
+# --------------------------------------------------------------------------
+PYTEST_ODOO_DIR="$LOCAL_DIR/pytest-odoo"
+
+# pytest_odoo DB [PYTEST ARGS…]: runs pytest with the pytest-odoo plugin on database
+# DB, with Odoo's HTTP server (HttpCase, tours) on a free port. It runs in
+# $PYTEST_ODOO_DIR, outside any addons folder (there, an addon such as `calendar`
+# would shadow the standard library's module), with scripts/pytest-odoo.ini (not
+# tests/pytest.ini, which disables the plugin) and the Odoo configuration file
+# written here ($PYTEST_ODOO_DIR/odoo.conf: our addons path, data dir, database
+# server). Relative paths in ARGS are taken from the caller's directory. The rootdir
+# (test ids are relative to it) is the repository; ARGS may give another --rootdir.
+pytest_odoo() {
+    pytest_odoo_cmd "$@"
+    (cd "$PYTEST_ODOO_DIR" && "${PYTEST_ODOO_CMD[@]}")
+}
+
+# pytest_odoo_cmd DB [PYTEST ARGS…]: writes odoo.conf and sets PYTEST_ODOO_CMD to the
+# command pytest_odoo runs in $PYTEST_ODOO_DIR (for callers that wrap it).
+pytest_odoo_cmd() {
+    local db=$1 arg path args=()
+    shift
+    mkdir -p "$PYTEST_ODOO_DIR"
+    write_odoo_conf "$PYTEST_ODOO_DIR/odoo.conf"
+    for arg in "$@"; do
+        path=${arg%%::*}                      # a node id: path::Class::test
+        if [ "${arg#-}" = "$arg" ] && [ -e "$path" ]; then
+            arg="$(cd "$(dirname "$path")" && pwd)/$(basename "$path")${arg#"$path"}"
+        fi
+        args+=("$arg")
+    done
+    PYTEST_ODOO_CMD=(env PYTEST_ODOO_DIR="$PYTEST_ODOO_DIR"  # the ini's cache_dir
+        "$VENV_DIR/bin/pytest" -c "$REPO_DIR/scripts/pytest-odoo.ini" --rootdir="$REPO_DIR"
+        -p odoo --odoo-config="$PYTEST_ODOO_DIR/odoo.conf" --odoo-database="$db" --odoo-http
+        "${args[@]}")
+}
+
+# write_odoo_conf FILE: an Odoo configuration file with the arguments of odoo_cmd
+# (addons path, data dir, database server; readable only by us: it may hold
+# PGPASSWORD), no cron thread, HTTP on 127.0.0.1 only.
+write_odoo_conf() {
+    local arg
+    (
+        umask 077
+        {
+            echo "[options]"
+            echo "addons_path = $ADDONS_PATH"
+            echo "data_dir = $ODOO_DATA_DIR"
+            for arg in "${DB_ARGS[@]}"; do    # --db_host=/tmp/… → db_host = /tmp/…
+                arg=${arg#--}
+                echo "${arg%%=*} = ${arg#*=}"
+            done
+            echo "http_interface = 127.0.0.1"
+            echo "max_cron_threads = 0"
+        } > "$1"
+    )
+}
+
+# --------------------------------------------------------------------------
 # Databases (through the PostgreSQL client tools)
 # --------------------------------------------------------------------------
 pg_tool() {
@@ -326,6 +388,16 @@ db_exists() {
 # The state of module $2 in database $1 ("installed", "uninstalled", …), or nothing.
 module_state() {
     psql_value "$1" "SELECT state FROM ir_module_module WHERE name = :'arg'" "$2"
+}
+
+# copy_db SRC DST: database DST as a copy of SRC (CREATE DATABASE … TEMPLATE: SRC
+# must have no open connection), with a copy of its Odoo filestore.
+copy_db() {
+    "$(pg_tool createdb)" -T "$1" "$2" || return 1
+    if [ -d "$ODOO_DATA_DIR/filestore/$1" ]; then
+        mkdir -p "$ODOO_DATA_DIR/filestore"
+        cp -a "$ODOO_DATA_DIR/filestore/$1" "$ODOO_DATA_DIR/filestore/$2"
+    fi
 }
 
 # Drops database $1 (even with open connections) and its Odoo filestore.

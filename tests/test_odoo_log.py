@@ -122,7 +122,14 @@ def test_junit_report_without_tests():
 
 def test_command_line_with_junit(tmp_path, capsys):
     log = tmp_path / "odoo.log"
-    log.write_text(f"{HEAD} INFO db odoo.modules.loading: loading 1 modules...\n")
+    log.write_text(
+        f"{HEAD} ERROR ? odoo.tests.common: Importing test framework, avoid importing from business modules "
+        "and when not running in test mode \n"
+        "Stack (most recent call last):\n"
+        '  File "/venv/lib/python3.11/site-packages/pytest_odoo.py", line 254, in support_subtest\n'
+        "    from odoo.tests.case import TestCase\n"
+        f"{HEAD} INFO db odoo.modules.loading: loading 1 modules...\n"
+    )
     xml = tmp_path / "junit.xml"
     xml.write_text(JUNIT)
     assert odoo_log.main([str(log), "--junit", str(xml), "--require-tests"]) == 1
@@ -142,3 +149,11 @@ def test_command_line_with_junit(tmp_path, capsys):
         "tests run: 1, failed or errored: 0, skipped: 1 (browser tests: 0); ERROR/CRITICAL records: 0, warnings: 0",
         "  skipped: m.T.test_optional: needs module foo",
     ]
+
+
+def test_pytest_odoo_import_record_is_recognized():
+    record = "ERROR ? odoo.tests.common: Importing test framework, avoid importing from business modules"
+    by_plugin = odoo_log.scan(f"{HEAD} {record}\n  File \"/v/site-packages/pytest_odoo.py\", line 254\n")
+    by_addon = odoo_log.scan(f"{HEAD} {record}\n  File \"/addons/m/models/x.py\", line 3\n")
+    assert odoo_log.is_pytest_odoo_import_record(by_plugin.bad_records[0])
+    assert not odoo_log.is_pytest_odoo_import_record(by_addon.bad_records[0])

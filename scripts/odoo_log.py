@@ -137,7 +137,7 @@ def scan(text):
             report.tests_started += 1
         skip = TEST_SKIP_RE.match(current.msg)
         if skip:
-            report.skipped.append((skip["test"], skip["reason"]))
+            report.skipped.append((skip["test"], skip["reason"].strip()))  # Odoo ends messages with a space
         if NO_WEBSOCKET_MSG in current.msg:
             report.no_websocket = True
         summary = SUMMARY_RE.search(current.msg)

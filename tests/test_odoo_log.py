@@ -45,7 +45,7 @@ def test_no_test_ran():
 def test_skipped_browser_test_is_a_problem():
     report = odoo_log.scan(
         f"{HEAD} INFO db odoo.addons.m.tests.test_ui: Starting TestUi.test_tour ...\n"
-        f"{HEAD} INFO db odoo.addons.m.tests.test_ui: skipped TestUi.test_tour : Chrome executable not found\n"
+        f"{HEAD} INFO db odoo.addons.m.tests.test_ui: skipped TestUi.test_tour : Chrome executable not found \n"
         f"{HEAD} INFO db odoo.addons.m.tests.test_ui: Starting TestUi.test_other ...\n"
         f"{HEAD} INFO db odoo.addons.m.tests.test_ui: skipped TestUi.test_other : "
         "Failed to detect chrome devtools port after 10.0s.\n"

@@ -70,7 +70,7 @@ missing_test_packages() {
 missing_build_packages() {
     local python
     python=$(readlink -f "$(command -v python3)" 2>/dev/null || true)
-    [ -n "$python" ] || { echo python3 python3-venv python3-dev; return; }
+    [ -n "$python" ] || echo python3 python3-venv python3-dev   # Debian's, then
     { command -v gcc >/dev/null && [ -f /usr/include/stdio.h ]; } || echo gcc libc6-dev
     [ -f /usr/include/ldap.h ] || echo libldap2-dev
     [ -f /usr/include/sasl/sasl.h ] || echo libsasl2-dev

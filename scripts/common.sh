@@ -228,7 +228,8 @@ pg_bindir() {
 # Runs a command as the cluster's owner: PostgreSQL refuses to run as root.
 as_pg_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        # From /: the current folder may be one the owner cannot enter.
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -241,19 +242,30 @@ setup_postgres() {
         if [ -n "${PGPASSWORD:-}" ]; then DB_ARGS+=(--db_password="$PGPASSWORD"); fi
         return 0
     fi
-    local bindir data socket log
+    local bindir data socket log repo_hash pg_dir
     bindir=$(pg_bindir)
     [ -n "$bindir" ] || die "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER to a running server."
-    data="$LOCAL_DIR/pgdata"
+    repo_hash=$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-10)
     # A short socket path: Unix socket paths are limited to ~107 bytes.
-    socket="/tmp/crm_showroom-$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-10)"
-    log="$LOCAL_DIR/postgresql.log"
+    socket="/tmp/crm_showroom-$repo_hash"
+    pg_dir="$LOCAL_DIR"
     PG_OS_USER="$(id -un)"
+    mkdir -p "$LOCAL_DIR" "$socket"
     if [ "$(id -u)" = 0 ]; then
         PG_OS_USER=postgres
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+        # The server runs as postgres, which cannot reach a checkout inside a private
+        # folder (e.g. /root, mode 0700): then the cluster lives outside it.
+        if ! runuser -u postgres -- test -x "$LOCAL_DIR"; then
+            pg_dir="/var/lib/crm_showroom/$repo_hash"
+            mkdir -p "$pg_dir"
+            chmod 755 /var/lib/crm_showroom "$pg_dir"
+            [ -f "$pg_dir/pgdata/PG_VERSION" ] \
+                || say "The OS user postgres cannot reach $LOCAL_DIR: the private cluster goes to $pg_dir"
+        fi
     fi
-    mkdir -p "$LOCAL_DIR" "$socket"
+    data="$pg_dir/pgdata"
+    log="$pg_dir/postgresql.log"
     if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$socket"; fi
     if [ ! -f "$data/PG_VERSION" ]; then
         say "Creating a private PostgreSQL cluster in $data"

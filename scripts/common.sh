@@ -422,6 +422,7 @@ drop_db() {
 
 # setup_all [tests]: the Odoo tree, the system packages (with "tests": those of
 # the tests too), the virtualenv and PostgreSQL.
+# shellcheck disable=SC2120  # the argument is optional
 setup_all() {
     find_odoo
     setup_system_packages "${1:-}"

@@ -44,33 +44,163 @@ find_odoo() {
 }
 
 # --------------------------------------------------------------------------
-# Virtualenv: Odoo's requirements, Odoo itself (editable) and our tooling
+# System packages (Debian names). Each is detected by what it provides (a command
+# or a file), so a machine that has them makes no apt call. Missing ones are
+# installed with apt-get when we run as root; otherwise we stop with the command.
 # --------------------------------------------------------------------------
-setup_venv() {
-    local stamp want
-    want=$( { cat "$ODOO_PATH/requirements.txt" "$REPO_DIR/requirements-dev.txt";
-              echo "$ODOO_PATH"; python3 --version; } | sha256sum | cut -c1-16)
-    stamp="$VENV_DIR/.crm_showroom-stamp"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        return
+APT_LOG="$LOCAL_DIR/apt.log"
+
+# The packages the app needs at run time: PDF reports, Chinese text in them.
+missing_app_packages() {
+    command -v wkhtmltopdf >/dev/null || echo wkhtmltopdf
+    [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || echo fonts-noto-cjk
+}
+
+# The packages the tests need beyond the app's: a browser for Odoo's tours (any of
+# the names odoo/tests/common.py looks for) and pdftotext (reads rendered PDFs).
+missing_test_packages() {
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+        || command -v google-chrome >/dev/null || command -v google-chrome-stable >/dev/null \
+        || echo chromium
+    command -v pdftotext >/dev/null || echo poppler-utils
+}
+
+# The packages pip needs to build Odoo's requirements that come as source only
+# (psycopg2, python-ldap): a C compiler, headers, pg_config; and python3's venv.
+missing_build_packages() {
+    local python
+    python=$(readlink -f "$(command -v python3)" 2>/dev/null || true)
+    [ -n "$python" ] || echo python3 python3-venv python3-dev   # Debian's, then
+    { command -v gcc >/dev/null && [ -f /usr/include/stdio.h ]; } || echo gcc libc6-dev
+    [ -f /usr/include/ldap.h ] || echo libldap2-dev
+    [ -f /usr/include/sasl/sasl.h ] || echo libsasl2-dev
+    { command -v pg_config >/dev/null && [ -f /usr/include/postgresql/libpq-fe.h ]; } || echo libpq-dev
+    # Debian's python3 splits venv (ensurepip) and the C headers into packages of
+    # their own; another python3 (pyenv, /usr/local) has them or is not ours to fix.
+    if [[ "$python" == /usr/bin/* ]]; then
+        "$python" -c 'import ensurepip, venv' 2>/dev/null || echo python3-venv
+        "$python" -c 'import os, sysconfig, sys; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+            || echo python3-dev
     fi
-    say "Creating the virtualenv in $VENV_DIR (first use: a few minutes)"
-    check_build_headers
-    rm -rf "$VENV_DIR"
-    python3 -m venv "$VENV_DIR"
-    local reqs
-    PIP_LOG="$LOCAL_DIR/pip.log"
+}
+
+# install_packages PKG…: installs Debian packages (apt-get update first) when we run
+# as root; otherwise stops at once with the command that installs them.
+install_packages() {
+    [ $# -gt 0 ] || return 0
+    local line="apt-get update && apt-get install -y --no-install-recommends $*"
+    command -v apt-get >/dev/null \
+        || die "Missing system packages (Debian names): $*. This machine has no apt-get: install their equivalents, then run again."
+    [ "$(id -u)" = 0 ] \
+        || die "Missing system packages: $*. Install them as root, then run again:
+    $line"
     mkdir -p "$LOCAL_DIR"
-    : > "$PIP_LOG"
-    say "pip's output goes to $PIP_LOG"
-    pip_logged install --upgrade pip wheel "setuptools<81"
+    say "Installing system packages: $* (apt-get's output goes to $APT_LOG)"
+    if ! { echo "+ apt-get update"; apt-get update; } >> "$APT_LOG" 2>&1; then
+        tail -n 20 "$APT_LOG" >&2
+        die "apt-get update failed (last lines above). Install the packages yourself: $line"
+    fi
+    if ! { echo "+ apt-get install -y --no-install-recommends $*";
+           DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; } >> "$APT_LOG" 2>&1; then
+        tail -n 20 "$APT_LOG" >&2
+        die "apt-get install failed (last lines above): $line"
+    fi
+}
+
+# missing_packages [tests]: the Debian packages this machine lacks for the app (and
+# with "tests", for its tests), for building or updating the virtualenv when it is
+# not up to date, and for PostgreSQL: the server for the private cluster, or only
+# the client tools when PG* variables name a server.
+missing_packages() {
+    missing_app_packages
+    if [ "${1:-}" = tests ]; then missing_test_packages; fi
+    if ! venv_up_to_date; then missing_build_packages; fi
+    if [ -z "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
+        [ -n "$(pg_bindir)" ] || echo postgresql
+    elif ! command -v psql >/dev/null && [ -z "$(pg_bindir)" ]; then
+        echo postgresql-client
+    fi
+}
+
+setup_system_packages() {
+    local missing
+    missing=$(missing_packages "${1:-}" | xargs)
+    [ -n "$missing" ] || return 0
+    # shellcheck disable=SC2086  # package names: one word each
+    install_packages $missing
+    missing=$(missing_packages "${1:-}" | xargs)
+    [ -z "$missing" ] || die "Still missing after apt-get install: $missing (see $APT_LOG)."
+}
+
+# --------------------------------------------------------------------------
+# Virtualenv: Odoo's requirements, Odoo itself (editable) and our tooling.
+# Built once per Odoo tree and Python version; when only the requirement files
+# change, pip installs the difference into it.
+# --------------------------------------------------------------------------
+VENV_STAMP="$VENV_DIR/.crm_showroom-stamp"
+
+# The requirements the virtualenv must hold (with the Odoo tree and the Python it
+# was built for): its stamp, written when pip installed them all.
+venv_wanted_stamp() {
+    { cat "$ODOO_PATH/requirements.txt" "$REPO_DIR/requirements-dev.txt";
+      echo "$ODOO_PATH"; python3 --version; } | sha256sum | cut -c1-16
+}
+
+venv_up_to_date() {
+    [ -f "$VENV_STAMP" ] && [ "$(cat "$VENV_STAMP")" = "$(venv_wanted_stamp)" ]
+}
+
+# True when the virtualenv exists, runs the same Python version (major.minor) as
+# python3, and its odoo is this Odoo tree (installed editable): then it can be
+# updated in place.
+venv_reusable() {
+    local venv_py host_py odoo_dir
+    [ -x "$VENV_DIR/bin/python" ] || return 1
+    host_py=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') || return 1
+    venv_py=$("$VENV_DIR/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || return 1
+    [ "$venv_py" = "$host_py" ] || return 1
+    odoo_dir=$("$VENV_DIR/bin/python" -c 'import importlib.util as u, os; s = u.find_spec("odoo"); print(os.path.dirname(os.path.dirname(s.origin)) if s and s.origin else "")' 2>/dev/null) || return 1
+    [ -n "$odoo_dir" ] && [ "$(cd "$odoo_dir" && pwd -P)" = "$(cd "$ODOO_PATH" && pwd -P)" ]
+}
+
+setup_venv() {
+    venv_up_to_date && return 0
+    # Several runs (worktrees, CI jobs) may share the virtualenv: one pip at a time.
+    mkdir -p "$(dirname "$VENV_DIR")"
+    local lock_fd
+    exec {lock_fd}>"$VENV_DIR.lock"
+    if command -v flock >/dev/null && ! flock -n "$lock_fd"; then
+        say "Waiting for another run to finish setting up $VENV_DIR"
+        flock "$lock_fd"
+    fi
+    if ! venv_up_to_date; then
+        PIP_LOG="$LOCAL_DIR/pip.log"
+        mkdir -p "$LOCAL_DIR"
+        : > "$PIP_LOG"
+        if venv_reusable; then
+            say "Updating the virtualenv $VENV_DIR to the requirement files (pip's output goes to $PIP_LOG)"
+            pip_install_requirements
+        else
+            say "Creating the virtualenv in $VENV_DIR (first use: a few minutes; pip's output goes to $PIP_LOG)"
+            rm -rf "$VENV_DIR"
+            python3 -m venv "$VENV_DIR"
+            pip_logged install --upgrade pip wheel "setuptools<81"
+            pip_install_requirements
+            pip_logged install --no-deps -e "$ODOO_PATH"
+        fi
+        venv_wanted_stamp > "$VENV_STAMP"
+    fi
+    exec {lock_fd}>&-
+}
+
+# Odoo's requirements and ours; pip leaves alone what is installed at the pinned
+# version already (a requirement dropped from a file stays installed).
+pip_install_requirements() {
+    local reqs="$VENV_DIR/odoo-requirements.txt"
     # cbor2 5.4.2 (Odoo's pin for Python < 3.12) no longer builds with current
     # setuptools; 5.4.6 is the same API.
-    reqs="$VENV_DIR/odoo-requirements.txt"
     sed -E 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_PATH/requirements.txt" > "$reqs"
     pip_logged install -r "$reqs" -r "$REPO_DIR/requirements-dev.txt"
-    pip_logged install --no-deps -e "$ODOO_PATH"
-    echo "$want" > "$stamp"
 }
 
 # Runs the virtualenv's pip with its (noisy) output appended to $PIP_LOG; shows
@@ -80,20 +210,6 @@ pip_logged() {
     if ! "$VENV_DIR/bin/pip" "$@" >> "$PIP_LOG" 2>&1; then
         tail -n 40 "$PIP_LOG" >&2
         die "pip $* failed (last lines above; full output in $PIP_LOG)."
-    fi
-}
-
-check_build_headers() {
-    local missing=()
-    [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
-    [ -f /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
-    command -v pg_config >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_config ] || missing+=(libpq-dev)
-    [ ${#missing[@]} -eq 0 ] && return
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing build headers: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-        die "Building Odoo's requirements needs these Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]})."
     fi
 }
 
@@ -112,7 +228,8 @@ pg_bindir() {
 # Runs a command as the cluster's owner: PostgreSQL refuses to run as root.
 as_pg_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        # From /: the current folder may be one the owner cannot enter.
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -125,19 +242,30 @@ setup_postgres() {
         if [ -n "${PGPASSWORD:-}" ]; then DB_ARGS+=(--db_password="$PGPASSWORD"); fi
         return 0
     fi
-    local bindir data socket log
+    local bindir data socket log repo_hash pg_dir
     bindir=$(pg_bindir)
     [ -n "$bindir" ] || die "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER to a running server."
-    data="$LOCAL_DIR/pgdata"
+    repo_hash=$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-10)
     # A short socket path: Unix socket paths are limited to ~107 bytes.
-    socket="/tmp/crm_showroom-$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-10)"
-    log="$LOCAL_DIR/postgresql.log"
+    socket="/tmp/crm_showroom-$repo_hash"
+    pg_dir="$LOCAL_DIR"
     PG_OS_USER="$(id -un)"
+    mkdir -p "$LOCAL_DIR" "$socket"
     if [ "$(id -u)" = 0 ]; then
         PG_OS_USER=postgres
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+        # The server runs as postgres, which cannot reach a checkout inside a private
+        # folder (e.g. /root, mode 0700): then the cluster lives outside it.
+        if ! runuser -u postgres -- test -x "$LOCAL_DIR"; then
+            pg_dir="/var/lib/crm_showroom/$repo_hash"
+            mkdir -p "$pg_dir"
+            chmod 755 /var/lib/crm_showroom "$pg_dir"
+            [ -f "$pg_dir/pgdata/PG_VERSION" ] \
+                || say "The OS user postgres cannot reach $LOCAL_DIR: the private cluster goes to $pg_dir"
+        fi
     fi
-    mkdir -p "$LOCAL_DIR" "$socket"
+    data="$pg_dir/pgdata"
+    log="$pg_dir/postgresql.log"
     if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$socket"; fi
     if [ ! -f "$data/PG_VERSION" ]; then
         say "Creating a private PostgreSQL cluster in $data"
@@ -182,6 +310,68 @@ odoo_bin() {
 }
 
 # --------------------------------------------------------------------------
+# pytest-odoo: Odoo test files run by pytest inside one Odoo process, against a
+# database where the modules are installed already (no install, no test run at
+# module loading). Used by scripts/pytest-odoo and by scripts/test (Odoo's crm and
+# sale_crm suites).
+# --------------------------------------------------------------------------
+PYTEST_ODOO_DIR="$LOCAL_DIR/pytest-odoo"
+
+# pytest_odoo DB [PYTEST ARGS…]: runs pytest with the pytest-odoo plugin on database
+# DB, with Odoo's HTTP server (HttpCase, tours) on a free port. It runs in
+# $PYTEST_ODOO_DIR, outside any addons folder (there, an addon such as `calendar`
+# would shadow the standard library's module), with scripts/pytest-odoo.ini (not
+# tests/pytest.ini, which disables the plugin) and the Odoo configuration file
+# written here ($PYTEST_ODOO_DIR/odoo.conf: our addons path, data dir, database
+# server). Relative paths in ARGS are taken from the caller's directory. The rootdir
+# (test ids are relative to it) is the repository; ARGS may give another --rootdir.
+pytest_odoo() {
+    pytest_odoo_cmd "$@"
+    (cd "$PYTEST_ODOO_DIR" && "${PYTEST_ODOO_CMD[@]}")
+}
+
+# pytest_odoo_cmd DB [PYTEST ARGS…]: writes odoo.conf and sets PYTEST_ODOO_CMD to the
+# command pytest_odoo runs in $PYTEST_ODOO_DIR (for callers that wrap it).
+pytest_odoo_cmd() {
+    local db=$1 arg path args=()
+    shift
+    mkdir -p "$PYTEST_ODOO_DIR"
+    write_odoo_conf "$PYTEST_ODOO_DIR/odoo.conf"
+    for arg in "$@"; do
+        path=${arg%%::*}                      # a node id: path::Class::test
+        if [ "${arg#-}" = "$arg" ] && [ -e "$path" ]; then
+            arg="$(cd "$(dirname "$path")" && pwd)/$(basename "$path")${arg#"$path"}"
+        fi
+        args+=("$arg")
+    done
+    PYTEST_ODOO_CMD=(env PYTEST_ODOO_DIR="$PYTEST_ODOO_DIR"  # the ini's cache_dir
+        "$VENV_DIR/bin/pytest" -c "$REPO_DIR/scripts/pytest-odoo.ini" --rootdir="$REPO_DIR"
+        -p odoo --odoo-config="$PYTEST_ODOO_DIR/odoo.conf" --odoo-database="$db" --odoo-http
+        "${args[@]}")
+}
+
+# write_odoo_conf FILE: an Odoo configuration file with the arguments of odoo_cmd
+# (addons path, data dir, database server; readable only by us: it may hold
+# PGPASSWORD), no cron thread, HTTP on 127.0.0.1 only.
+write_odoo_conf() {
+    local arg
+    (
+        umask 077
+        {
+            echo "[options]"
+            echo "addons_path = $ADDONS_PATH"
+            echo "data_dir = $ODOO_DATA_DIR"
+            for arg in "${DB_ARGS[@]}"; do    # --db_host=/tmp/… → db_host = /tmp/…
+                arg=${arg#--}
+                echo "${arg%%=*} = ${arg#*=}"
+            done
+            echo "http_interface = 127.0.0.1"
+            echo "max_cron_threads = 0"
+        } > "$1"
+    )
+}
+
+# --------------------------------------------------------------------------
 # Databases (through the PostgreSQL client tools)
 # --------------------------------------------------------------------------
 pg_tool() {
@@ -212,6 +402,16 @@ module_state() {
     psql_value "$1" "SELECT state FROM ir_module_module WHERE name = :'arg'" "$2"
 }
 
+# copy_db SRC DST: database DST as a copy of SRC (CREATE DATABASE … TEMPLATE: SRC
+# must have no open connection), with a copy of its Odoo filestore.
+copy_db() {
+    "$(pg_tool createdb)" -T "$1" "$2" || return 1
+    if [ -d "$ODOO_DATA_DIR/filestore/$1" ]; then
+        mkdir -p "$ODOO_DATA_DIR/filestore"
+        cp -a "$ODOO_DATA_DIR/filestore/$1" "$ODOO_DATA_DIR/filestore/$2"
+    fi
+}
+
 # Drops database $1 (even with open connections) and its Odoo filestore.
 drop_db() {
     local dropdb
@@ -220,8 +420,12 @@ drop_db() {
     rm -rf "${ODOO_DATA_DIR:?}/filestore/$1"
 }
 
+# setup_all [tests]: the Odoo tree, the system packages (with "tests": those of
+# the tests too), the virtualenv and PostgreSQL.
+# shellcheck disable=SC2120  # the argument is optional
 setup_all() {
     find_odoo
+    setup_system_packages "${1:-}"
     setup_venv
     setup_postgres
     export PATH="$VENV_DIR/bin:$PATH"

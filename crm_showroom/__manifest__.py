@@ -46,6 +46,7 @@
         "views/crm_showroom_menus.xml",
     ],
     "demo": [
+        "demo/crm_showroom_company_demo.xml",
         "demo/crm_showroom_demo.xml",
         "demo/crm_showroom_sale_demo.xml",
     ],

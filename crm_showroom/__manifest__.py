@@ -47,6 +47,7 @@
     ],
     "demo": [
         "demo/crm_showroom_company_demo.xml",
+        "demo/crm_showroom_product_demo.xml",
         "demo/crm_showroom_demo.xml",
         "demo/crm_showroom_sale_demo.xml",
     ],

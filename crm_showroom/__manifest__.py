@@ -46,6 +46,8 @@
         "views/crm_showroom_menus.xml",
     ],
     "demo": [
+        "demo/crm_showroom_company_demo.xml",
+        "demo/crm_showroom_product_demo.xml",
         "demo/crm_showroom_demo.xml",
         "demo/crm_showroom_sale_demo.xml",
     ],

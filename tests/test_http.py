@@ -14,7 +14,8 @@ import pytest
 from odoo_runner import MODULE, odoo_log
 
 START_TIMEOUT = 180  # seconds for the server to answer /web/health
-LOGINS = ("admin", "manager", "consultant1", "consultant2", "consultant3")  # password = login
+# password = login
+LOGINS = ("admin", "manager", "consultant1", "consultant2", "consultant3", "telemarketing", "finance")
 
 
 def free_port():
@@ -125,10 +126,15 @@ def test_consultant_reads_own_or_unassigned_leads(server):
     url, db = server
     client = Client(url, db)
     uid = client.authenticate("consultant1", "consultant1")["uid"]
-    leads = client.call_kw("crm.lead", "search_read", [], {"fields": ["name", "showroom_grade_id", "user_id"]})
+    leads = client.call_kw(
+        "crm.lead", "search_read", [], {"fields": ["name", "showroom_grade_id", "user_id", "company_id"]}
+    )
     assert leads, "consultant1 sees no lead in the demo database"
     foreign = [lead for lead in leads if lead["user_id"] and lead["user_id"][0] != uid]
     assert not foreign, f"consultant1 reads leads of other salespeople: {foreign[:5]}"
+    # the demo users work in the showroom's company only: none of Odoo's furniture leads
+    companies = {tuple(lead["company_id"] or ()) for lead in leads}
+    assert len(companies) == 1 and () not in companies, f"consultant1 reads leads of several companies: {companies}"
 
 
 @pytest.mark.slow

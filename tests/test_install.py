@@ -3,11 +3,13 @@
 import pytest
 from odoo_runner import MODULE
 
-DEMO_USERS = {  # the logins scripts/run prints: login -> the showroom group it must have
+DEMO_USERS = {  # the logins scripts/run prints: login -> the showroom group it must have (None: none)
     "manager": "group_showroom_manager",
     "consultant1": "group_showroom_consultant",
     "consultant2": "group_showroom_consultant",
     "consultant3": "group_showroom_consultant",
+    "telemarketing": None,  # no showroom role yet: plain CRM user rights
+    "finance": "group_showroom_finance",
 }
 
 
@@ -46,6 +48,10 @@ def test_demo_users_have_their_showroom_groups(odoo, demo_template):
     missing = sorted(set(DEMO_USERS) - set(groups))
     assert not missing, f"demo users printed by scripts/run are missing from the demo data: {missing}"
     for login, group in DEMO_USERS.items():
-        assert group in groups[login], f"{login} is not in {MODULE}.{group} (has {groups[login]})"
+        if group is None:
+            roles = {"group_showroom_consultant", "group_showroom_manager", "group_showroom_finance"}
+            assert not roles & set(groups[login]), f"{login} must have no showroom role (has {groups[login]})"
+        else:
+            assert group in groups[login], f"{login} is not in {MODULE}.{group} (has {groups[login]})"
     for login in ("consultant1", "consultant2", "consultant3"):
         assert "group_showroom_manager" not in groups[login], f"{login} must not be a showroom manager"

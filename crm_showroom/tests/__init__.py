@@ -16,3 +16,4 @@ from . import test_stock_untouched
 from . import test_followup_audit
 from . import test_car_wanted
 from . import test_ui_tours
+from . import test_demo

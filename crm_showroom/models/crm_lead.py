@@ -615,19 +615,24 @@ class CrmLead(models.Model):
             country = countries.get(vals.get("country_id")) or team.company_id.country_id or self.env.company.country_id
             vals["mobile"] = self._showroom_format_mobile(vals["mobile"], country=country)
 
-    def _showroom_car_price(self, product):
-        """The price of the car wanted, in the company's currency (sales price of
-        the variant, attribute extras included)."""
-        company = self.company_id or self.env.company
+    def _showroom_car_price(self, product, company=None):
+        """The price of the car wanted in the currency of ``company`` (default: the
+        lead's): the sales price of the variant, attribute extras included."""
+        company = company or self.company_id or self.team_id.company_id or self.env.company
         return product.currency_id._convert(product.lst_price, company.currency_id, company, company._showroom_today())
 
     @api.model
     def _showroom_price_car_wanted(self, vals_list):
-        """The car wanted sets the expected revenue, unless the same values set it."""
+        """The car wanted sets the expected revenue, unless the same values set it;
+        in the currency of the lead's company (given, else its team's, else the
+        lead's own)."""
         for vals in vals_list:
             if vals.get("showroom_product_id") and "expected_revenue" not in vals:
                 product = self.env["product.product"].browse(vals["showroom_product_id"])
-                vals["expected_revenue"] = self[:1]._showroom_car_price(product)
+                company = self.env["res.company"].browse(vals.get("company_id")) or (
+                    self.env["crm.team"].browse(vals.get("team_id")).company_id
+                )
+                vals["expected_revenue"] = self[:1]._showroom_car_price(product, company=company or None)
 
     def _showroom_latest_followup_deadline(self, today):
         """R3: the latest deadline the next follow-up may have."""

@@ -6,10 +6,11 @@ from odoo.exceptions import AccessError
 from ..tools import receivables
 from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 
-# The page's font for Chinese customers: the Simplified Chinese face of Noto CJK
-# (fontconfig would otherwise pick any CJK face, e.g. the Japanese one, whose
-# glyphs differ for many hanzi).
-CJK_FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans CJK', 'Noto Sans SC', sans-serif"
+# The font of Chinese text: the Simplified Chinese face of Noto CJK (fontconfig
+# would otherwise pick any CJK face, e.g. the Japanese one, whose glyphs differ for
+# many hanzi). The page of a Chinese customer is set in it; other pages in the
+# company's report font, with it for Chinese words (the company's name, an address).
+CJK_FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans CJK', sans-serif"
 
 
 class ReportShowroomStatement(models.AbstractModel):
@@ -79,7 +80,11 @@ class ReportShowroomStatement(models.AbstractModel):
             )
             consultant = consultants.get(commercial.id) or self.env["res.users"]
             statement["consultant"] = consultant.sudo()
-            statement["font_family"] = CJK_FONT_FAMILY if (partner.lang or "").startswith("zh") else False
+            statement["font_family"] = (
+                CJK_FONT_FAMILY
+                if (partner.lang or "").startswith("zh")
+                else f"{company.font or 'Lato'}, {CJK_FONT_FAMILY}"
+            )
             statements[partner.id] = statement
         return {
             "doc_ids": partners.ids,

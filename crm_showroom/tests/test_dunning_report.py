@@ -130,7 +130,7 @@ class TestDunningReport(ShowroomAccountCase):
         tree = lxml.html.fromstring(html)
         self.assertFalse(tree.xpath("//div[contains(concat(' ', @class, ' '), ' header ')]"), "no report header")
         self.assertFalse(tree.xpath("//div[contains(concat(' ', @class, ' '), ' footer ')]"), "no report footer")
-        self.assertTrue(tree.xpath("//div[@class='page']//table[@name='showroom_statement_letterhead']"))
+        self.assertTrue(tree.xpath("//div[@name='showroom_statement_page']//table[@name='showroom_statement_letterhead']"))
 
     def test_statement_net_of_credits(self):
         """The furniture case: overdue invoices of 36,512.50 fully offset by credit
@@ -254,11 +254,13 @@ class TestDunningReport(ShowroomAccountCase):
         self.env["ir.module.module"]._load_module_terms(["crm_showroom"], ["zh_CN"], overwrite=True)
         customer = self._customer("定州市顺达运输有限公司", lang="zh_CN")
         self._invoice(customer, 8000.0, "2026-01-10", "2026-02-09")
-        page = lxml.html.fromstring(self._html(customer)).xpath("//div[@class='page']")[0]
-        self.assertIn("Noto Sans CJK SC", page.get("style"), "the page asks for the Simplified Chinese face")
-        self.assertIsNone(
-            lxml.html.fromstring(self._html(self.customer)).xpath("//div[@class='page']")[0].get("style"),
-            "not for an English-speaking customer",
+        [page] = lxml.html.fromstring(self._html(customer)).xpath("//div[@name='showroom_statement_page']")
+        self.assertRegex(page.get("style"), r"^font-family: 'Noto Sans CJK SC'", "in the Simplified Chinese face")
+        [page] = lxml.html.fromstring(self._html(self.customer)).xpath("//div[@name='showroom_statement_page']")
+        self.assertRegex(
+            page.get("style"),
+            r"^font-family: Lato, 'Noto Sans CJK SC'",
+            "an English page keeps the company's font, with the Simplified Chinese face for Chinese words",
         )
         # see test_statement_renders_a_pdf
         self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")

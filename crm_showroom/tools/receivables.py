@@ -150,19 +150,21 @@ def bucket_line_ids(rows, bucket, rounding=0.005):
     ``rounding`` of each other are equal."""
     period = period_of(bucket)
     if period is None:
-        return [row[0] for row in rows]
+        return sorted(row[0] for row in rows)
     ids = []
     by_company = {}
-    for row in rows:
-        by_company.setdefault(row[2], []).append(row)
-    for company_rows in by_company.values():
-        debits = [row for row in company_rows if row[3] >= 0 and in_period(row[5], *period)]
-        credits = [row for row in company_rows if row[3] < 0]
-        covered = any(row[3] - row[6] > rounding for row in debits)
-        left_over = bucket == "amount_current" and sum(row[3] for row in company_rows) < -rounding
-        ids += [row[0] for row in debits]
+    for line_id, _partner_id, company_id, amount, _due, age, net in rows:
+        by_company.setdefault(company_id, []).append((line_id, amount, age, net))
+    for items in by_company.values():
+        debits = [
+            (line_id, amount, net) for line_id, amount, age, net in items if amount >= 0 and in_period(age, *period)
+        ]
+        credit_ids = [line_id for line_id, amount, _age, _net in items if amount < 0]
+        covered = any(amount - net > rounding for _line_id, amount, net in debits)
+        left_over = bucket == AGEING_KEYS[0] and sum(amount for _line_id, amount, _age, _net in items) < -rounding
+        ids += [line_id for line_id, _amount, _net in debits]
         if covered or left_over:
-            ids += [row[0] for row in credits]
+            ids += credit_ids
     return sorted(ids)
 
 

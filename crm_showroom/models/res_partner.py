@@ -179,7 +179,7 @@ class ResPartner(models.Model):
         currency = self.env.company.currency_id
         rows = self.env.execute_query(
             SQL(
-                "SELECT partner.commercial_partner_id FROM %s GROUP BY partner.commercial_partner_id HAVING %s > %s",
+                "SELECT per_partner.partner_id FROM %s GROUP BY per_partner.partner_id HAVING %s > %s",
                 self._showroom_receivable_from(today),
                 receivables.rollup([receivables.OVERDUE_KEY], digits=currency.decimal_places)[
                     receivables.OVERDUE_KEY
@@ -237,7 +237,7 @@ class ResPartner(models.Model):
         currency = self.env.company.currency_id
         rows = self.env.execute_query(
             SQL(
-                "SELECT partner.commercial_partner_id, %s FROM %s GROUP BY partner.commercial_partner_id",
+                "SELECT per_partner.partner_id, %s FROM %s GROUP BY per_partner.partner_id",
                 SQL(", ").join(receivables.rollup(keys, digits=currency.decimal_places).values()),
                 self._showroom_receivable_from(today, partner_ids=partner_ids, companies=companies),
             )
@@ -276,8 +276,17 @@ class ResPartner(models.Model):
         for currency in companies.currency_id:
             rates[currency] = currency._get_conversion_rate(currency, target, self.env.company, today)
         return receivables.receivable_from(
-            today, [(company.id, rates[company.currency_id]) for company in companies], partner_ids=partner_ids
+            today,
+            [(company.id, rates[company.currency_id]) for company in companies],
+            partner_ids=partner_ids,
+            precision=self._showroom_receivable_precision(companies),
         )
+
+    @api.model
+    def _showroom_receivable_precision(self, companies):
+        """Open amounts of ``companies`` closer than this are equal: half the
+        smallest rounding of their currencies."""
+        return min(companies.currency_id.mapped("rounding")) / 2
 
     @api.model
     def _showroom_receivable_items(self, partner_ids, companies, today=None):
@@ -292,7 +301,12 @@ class ResPartner(models.Model):
         return self.env.execute_query(
             SQL(
                 "%s ORDER BY due, id",
-                receivables.net_items_query(today, companies.ids, partner_ids=list(partner_ids)),
+                receivables.net_items_query(
+                    today,
+                    companies.ids,
+                    partner_ids=list(partner_ids),
+                    precision=self._showroom_receivable_precision(companies),
+                ),
             )
         )
 
@@ -345,8 +359,8 @@ class ResPartner(models.Model):
         if bucket in bucket_names:
             name = _("%(partner)s: %(bucket)s", partner=commercial_partner.display_name, bucket=bucket_names[bucket])
             rows = self._showroom_receivable_items([commercial_partner.id], companies)
-            rounding = min(companies.currency_id.mapped("rounding")) / 2
-            line_ids = receivables.bucket_line_ids(rows, bucket, rounding=rounding)
+            precision = self._showroom_receivable_precision(companies)
+            line_ids = receivables.bucket_line_ids(rows, bucket, precision=precision)
             domain.append(("id", "in", line_ids))
         return {
             "name": name,

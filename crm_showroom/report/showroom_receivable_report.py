@@ -69,7 +69,7 @@ class ShowroomReceivableReport(models.Model):
         return SQL(
             """
             SELECT MIN(per_partner.id) AS id,
-                   partner.commercial_partner_id AS partner_id,
+                   partner.id AS partner_id,
                    per_partner.company_id AS company_id,
                    %(consultant)s AS user_id,
                    %(currency)s AS currency_id,
@@ -77,6 +77,7 @@ class ShowroomReceivableReport(models.Model):
                    CASE WHEN %(overdue)s > %(half_cent)s
                         THEN %(today)s::date - MIN(per_partner.oldest_due_date) ELSE 0 END AS overdue_days
               FROM %(from)s
+              JOIN res_partner partner ON partner.id = per_partner.partner_id
           GROUP BY partner.id, per_partner.company_id
             """,
             consultant=receivables.consultant("partner", SQL("per_partner.company_id")),

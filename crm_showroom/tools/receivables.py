@@ -137,7 +137,7 @@ def net_figures(items, today):
     return figures
 
 
-def bucket_line_ids(rows, bucket, rounding=0.005):
+def bucket_line_ids(rows, bucket, precision=0.005):
     """The ids of the open items behind one figure, for the drill-down: ``rows``
     are those of ``net_items_query`` (id, partner_id, company_id, amount, due,
     age, net) of one customer; ``bucket`` an ageing period (a key of
@@ -147,7 +147,7 @@ def bucket_line_ids(rows, bucket, rounding=0.005):
     too: a figure of 0 shows what paid it) and, when the credits changed the
     figure, the customer's credits in that company: some item of that age is
     (partly) covered, or, for "not yet due", credit is left over. Amounts within
-    ``rounding`` of each other are equal."""
+    ``precision`` of each other are equal."""
     period = period_of(bucket)
     if period is None:
         return sorted(row[0] for row in rows)
@@ -160,8 +160,8 @@ def bucket_line_ids(rows, bucket, rounding=0.005):
             (line_id, amount, net) for line_id, amount, age, net in items if amount >= 0 and in_period(age, *period)
         ]
         credit_ids = [line_id for line_id, amount, _age, _net in items if amount < 0]
-        covered = any(amount - net > rounding for _line_id, amount, net in debits)
-        left_over = bucket == AGEING_KEYS[0] and sum(amount for _line_id, amount, _age, _net in items) < -rounding
+        covered = any(amount - net > precision for _line_id, amount, net in debits)
+        left_over = bucket == AGEING_KEYS[0] and sum(amount for _line_id, amount, _age, _net in items) < -precision
         ids += [line_id for line_id, _amount, _net in debits]
         if covered or left_over:
             ids += credit_ids
@@ -172,11 +172,11 @@ def bucket_line_ids(rows, bucket, rounding=0.005):
 # SQL
 # ------------------------------------------------------------
 # The figures of many customers come from one grouped query: the open items of
-# each commercial entity and company get their net amount from a window over
-# them in due-date order (``net_items_query``), are summed per commercial entity
-# and company, in the company's currency (``per_partner``), then these few rows
-# per commercial entity are converted into the target currency
-# (``showroom_rate``) and summed (``rollup``).
+# each commercial entity and company get their net amount from one running sum
+# over them, credits first, then debits in due-date order (``net_items_query``),
+# are summed per commercial entity and company, in the company's currency
+# (``per_partner``), then these few rows per commercial entity are converted into
+# the target currency (``showroom_rate``) and summed (``rollup``).
 
 
 def open_items_query(today, company_ids, partner_ids=None):
@@ -184,22 +184,21 @@ def open_items_query(today, company_ids, partner_ids=None):
     reconciled, on a receivable account; of the commercial entities
     ``partner_ids`` (default: all). Columns: id, partner_id (the commercial
     entity of the item's partner), company_id, amount (open amount in the
-    company's currency, numeric), due (the due date, else the date) and age (days
-    past due at ``today``; 0 or less: not due yet).
+    company's currency), due (the due date, else the date) and age (days past due
+    at ``today``; 0 or less: not due yet).
 
+    float8: summing floats is much faster than numerics, and amounts are rounded
+    to the currency afterwards, as the ORM's Monetary fields are (see ``rollup``).
     The caller flushes the fields read (``account.move.line``: account_id,
     amount_residual, company_id, date, date_maturity, parent_state, partner_id,
     reconciled; ``account.account``: account_type; ``res.partner``:
     commercial_partner_id)."""
     partner_filter = SQL()
     if partner_ids is not None:
-        partner_filter = SQL(
-            "AND line.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
-            list(partner_ids),
-        )
+        partner_filter = SQL("AND contact.commercial_partner_id = ANY(%s)", list(partner_ids))
     return SQL(
         """SELECT line.id, contact.commercial_partner_id AS partner_id, line.company_id,
-                  line.amount_residual AS amount,
+                  line.amount_residual::float8 AS amount,
                   COALESCE(line.date_maturity, line.date) AS due,
                   %s::date - COALESCE(line.date_maturity, line.date) AS age
              FROM account_move_line line
@@ -216,28 +215,25 @@ def open_items_query(today, company_ids, partner_ids=None):
     )
 
 
-def net_items_query(today, company_ids, partner_ids=None):
+def net_items_query(today, company_ids, partner_ids=None, precision=0.005):
     """SQL: the open items of ``open_items_query`` with their net amount (see the
     module's docstring): columns id, partner_id, company_id, amount, due, age and
-    net, amounts as float8.
+    net.
 
-    The credits of a customer in a company (``customer``) are all applied at once:
-    an item keeps what its debits and those of the items before it (``fifo``:
-    due date, then id) exceed them by, at most its own amount. The window sums
-    are exact (numeric): an item the credits just cover has a net of exactly 0.
-    float8 afterwards: summing floats is much faster than numerics, and amounts
-    are rounded to the currency afterwards (see ``rollup``)."""
+    One running sum per customer and company (``fifo``) over its credits first,
+    then its debits by due date and id: at a debit, it is what this debit and the
+    ones before it exceed all the credits by; the debit keeps that, at most its
+    own amount. Running sums within ``precision`` (half the smallest rounding of
+    the currencies) of 0 are 0: a debit the credits just cover is not left with
+    the crumbs of float arithmetic."""
     return SQL(
-        """SELECT item.id, item.partner_id, item.company_id, item.amount::float8 AS amount, item.due, item.age,
-                  CASE WHEN item.amount > 0
-                       THEN GREATEST(0, LEAST(item.amount,
-                            SUM(GREATEST(item.amount, 0)) OVER fifo + SUM(LEAST(item.amount, 0)) OVER fifo_all))
-                       ELSE 0 END::float8 AS net
+        """SELECT item.id, item.partner_id, item.company_id, item.amount, item.due, item.age,
+                  CASE WHEN item.amount > 0 AND SUM(item.amount) OVER fifo > %s
+                       THEN LEAST(item.amount, SUM(item.amount) OVER fifo) ELSE 0 END AS net
              FROM (%s) item
-           WINDOW fifo AS (PARTITION BY item.partner_id, item.company_id ORDER BY item.due, item.id
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-                  fifo_all AS (PARTITION BY item.partner_id, item.company_id ORDER BY item.due, item.id
-                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)""",
+           WINDOW fifo AS (PARTITION BY item.partner_id, item.company_id
+                           ORDER BY item.amount > 0, item.due, item.id ROWS UNBOUNDED PRECEDING)""",
+        precision,
         open_items_query(today, company_ids, partner_ids=partner_ids),
     )
 
@@ -270,17 +266,17 @@ def figure_keys():
     return [*aggregates(), "line_count"]
 
 
-def per_partner_query(today, company_ids, partner_ids=None):
+def per_partner_query(today, company_ids, partner_ids=None, precision=0.005):
     """SQL: the figures of the open items per commercial entity and company, in
     the company's currency. Columns: partner_id (the commercial entity),
     company_id, id (the smallest item id), line_count and the keys of
-    ``aggregates``."""
+    ``aggregates``. ``precision``: see ``net_items_query``."""
     return SQL(
         """SELECT item.partner_id, item.company_id, MIN(item.id) AS id, COUNT(*) AS line_count, %s
              FROM (%s) item
          GROUP BY item.partner_id, item.company_id""",
         SQL(", ").join(SQL("%s AS %s", expr, SQL.identifier(key)) for key, expr in aggregates().items()),
-        net_items_query(today, company_ids, partner_ids=partner_ids),
+        net_items_query(today, company_ids, partner_ids=partner_ids, precision=precision),
     )
 
 
@@ -291,18 +287,19 @@ def rate_table(rates):
     return SQL("(VALUES %s) AS showroom_rate(company_id, rate)", SQL(", ").join(rows))
 
 
-def receivable_from(today, rates, partner_ids=None):
+def receivable_from(today, rates, partner_ids=None, precision=0.005):
     """SQL FROM clause of the figures: the figures per commercial entity and
-    company of the open items (``per_partner``, see ``per_partner_query``) of the
-    companies of ``rates`` (see ``rate_table``), their commercial entity
-    (``partner``, whose ``commercial_partner_id`` is itself; one groups on it)
-    and the rate of their company (``showroom_rate``)."""
+    company of the open items (``per_partner``, see ``per_partner_query``; one
+    groups on its ``partner_id``, the commercial entity) of the companies of
+    ``rates`` (see ``rate_table``) and the rate of their company
+    (``showroom_rate``). ``precision``: see ``net_items_query``."""
     rates = list(rates)
     return SQL(
         """(%s) per_partner
-           JOIN res_partner partner ON partner.id = per_partner.partner_id
            JOIN %s ON showroom_rate.company_id = per_partner.company_id""",
-        per_partner_query(today, [company_id for company_id, _rate in rates], partner_ids=partner_ids),
+        per_partner_query(
+            today, [company_id for company_id, _rate in rates], partner_ids=partner_ids, precision=precision
+        ),
         rate_table(rates),
     )
 

@@ -87,37 +87,34 @@ def period_of(bucket):
 # ------------------------------------------------------------
 # NETTING (the rule, in Python)
 # ------------------------------------------------------------
-# The SQL below is what the addon runs; these functions state the same rule on a
-# few items in plain Python: the drill-down and the statement use them on the
-# rows of ``net_items_query``, the benchmark's per-customer loops and the tests
-# use them as the reference the SQL must agree with.
+# The addon runs the SQL below. These functions state the same rule in plain
+# Python, step for step as the SQL computes it: the tests and the benchmark's
+# per-customer loops check the SQL against them.
 
 
-def net_amounts(items):
-    """``{key: net}`` of the open items of ONE customer in ONE company:
-    ``items`` are (key, due date, open amount) with keys that sort as the items'
-    ids; the credits (negative amounts) pay the debits in the order of their due
-    date, then key. A credit's net amount is 0 (what credit is left over is
+def net_amounts(items, precision=0.005):
+    """``{key: net}`` of the open items of ONE customer in ONE company, as
+    ``net_items_query`` computes them: ``items`` are (key, due date, open amount)
+    with keys that sort as the items' ids. A running sum over the credits
+    (negative amounts) first, then the debits by due date and key: a debit keeps
+    what the running sum exceeds 0 by at it (0 within ``precision``), at most its
+    own amount. A credit's net amount is 0 (what credit is left over is
     ``min(0, total)``, see ``net_figures``)."""
-    credit = -sum(amount for _key, _due, amount in items if amount < 0)
+    running = 0.0
     net = {}
-    paid_before = 0.0  # debits of the items before this one
-    for key, _due, amount in sorted(items, key=lambda item: (item[1], item[0])):
-        if amount < 0:
-            net[key] = 0.0
-            continue
-        net[key] = max(0.0, min(amount, paid_before + amount - credit))
-        paid_before += amount
+    for key, _due, amount in sorted(items, key=lambda item: (item[2] > 0, item[1], item[0])):
+        running += amount
+        net[key] = min(amount, running) if amount > 0 and running > precision else 0.0
     return net
 
 
-def net_figures(items, today):
+def net_figures(items, today, precision=0.005):
     """The figures of the open items of ONE customer in ONE company, as
     ``aggregates()`` computes them: (key, due date, open amount) items, aged at
     ``today``. Returns amount_due, amount_overdue, the ageing keys,
     oldest_due_date and overdue_days."""
     items = list(items)
-    net = net_amounts(items)
+    net = net_amounts(items, precision=precision)
     total = sum(amount for _key, _due, amount in items)
     figures = dict.fromkeys(["amount_due", OVERDUE_KEY, *AGEING_KEYS], 0.0)
     figures["amount_due"] = total
@@ -133,7 +130,7 @@ def net_figures(items, today):
             if net[key] > 0 and (oldest is None or due < oldest):
                 oldest = due
     figures["oldest_due_date"] = oldest
-    figures["overdue_days"] = overdue_days(today, oldest, figures[OVERDUE_KEY] > 0)
+    figures["overdue_days"] = overdue_days(today, oldest, figures[OVERDUE_KEY] > precision)
     return figures
 
 

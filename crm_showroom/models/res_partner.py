@@ -245,10 +245,10 @@ class ResPartner(models.Model):
         figures = {}
         for partner_id, *values in rows:
             partner_figures = figures[partner_id] = dict(zip(keys, values, strict=True))
+            # the amounts come rounded to the currency (rollup's digits): no
+            # compare_amounts, which costs more than the query for 10,000 customers
             partner_figures["overdue_days"] = receivables.overdue_days(
-                today,
-                partner_figures["oldest_due_date"],
-                currency.compare_amounts(partner_figures["amount_overdue"], 0.0) > 0,
+                today, partner_figures["oldest_due_date"], partner_figures["amount_overdue"] > 0
             )
         return figures
 

@@ -1,23 +1,26 @@
-"""Benchmark of the receivables beside the customer (issue 3, G7).
+"""Benchmark of the receivables beside the customer (issue 3, G7; net figures, issue 7).
 
 Seeds N customers (default 10,000) with M open receivable journal items (default
 200,000): one real posted invoice is made through the ORM, then cloned with bulk
 SQL into posted invoices of four installments each (receivable lines with their
 residuals, some partly paid, due dates spread over -200..+60 days, and the
-balancing income line). Then, on the same data, it computes due, overdue,
-oldest-overdue days and the ageing (not yet due, 1-30, 31-60, 61-90, over 90) of
-every customer:
+balancing income line) and, for a share of the lines (``--credit-share``, default
+5%), into credit notes not matched to any invoice yet (one open credit line each,
+spread over the customers). Then, on the same data, it computes the net due,
+overdue, oldest-overdue days and ageing (not yet due, 1-30, 31-60, 61-90, over
+90; the credits pay the oldest items first) of every customer:
 
 * per-customer loops: one ``_read_group`` per customer (the best a loop does),
   and one ``search`` per customer reading its lines (what a compute method looping
-  over partners usually does);
+  over partners usually does), each netting in Python by the rule
+  (``tools.receivables.net_figures``);
 * ``res.partner._showroom_receivable_figures()``, batched: one grouped query.
 
 It prints the best wall time of ``--repeat`` runs and the SQL queries of each way, and the
 ratios;
 then, for information, reading the partner fields of all customers and loading
 the finance list (``showroom.receivable.report``). Run it through
-``benchmarks/run receivables [--partners N] [--lines M]``.
+``benchmarks/run receivables [--partners N] [--lines M] [--credit-share F]``.
 """
 
 import argparse
@@ -32,9 +35,9 @@ SEED_TAG = "bench-receivables"
 INSTALLMENTS = 4
 
 
-def seed(env, partners_count, lines_count):
-    """Create the customers (ORM, in batches) and their open invoices (SQL clones
-    of one real invoice). Previous seeds are removed first."""
+def seed(env, partners_count, lines_count, credit_share):
+    """Create the customers (ORM, in batches) and their open invoices and credit
+    notes (SQL clones of one real invoice). Previous seeds are removed first."""
     cr = env.cr
     cr.execute("SELECT id FROM account_move WHERE ref = %s", [SEED_TAG])
     old_moves = [row[0] for row in cr.fetchall()]
@@ -76,38 +79,99 @@ def seed(env, partners_count, lines_count):
     income_line = template.line_ids - receivable_line
     env.flush_all()
 
-    moves_count = lines_count // INSTALLMENTS
+    credits_count = int(lines_count * credit_share)
+    moves_count = (lines_count - credits_count) // INSTALLMENTS
     today = env["res.partner"]._showroom_receivable_today()
+    # invoices: per move g and installment k, due today + ((7g + 13k) mod 261) - 200 days,
+    # every 5th line half paid
     amount = SQL("(1000 + mod(g, 97) * 10)::numeric")  # per installment
-    move_overrides = {
-        "name": SQL("'BENCH/' || g"),
-        "partner_id": SQL("(%s::int[])[1 + mod(g - 1, %s)]", partners.ids, len(partners)),
-        "commercial_partner_id": SQL("(%s::int[])[1 + mod(g - 1, %s)]", partners.ids, len(partners)),
-        "amount_total": SQL("%s * %s", amount, INSTALLMENTS),
-        "amount_total_signed": SQL("%s * %s", amount, INSTALLMENTS),
-        "amount_total_in_currency_signed": SQL("%s * %s", amount, INSTALLMENTS),
-        "amount_untaxed": SQL("%s * %s", amount, INSTALLMENTS),
-        "amount_untaxed_signed": SQL("%s * %s", amount, INSTALLMENTS),
-        "amount_residual": SQL("%s * %s", amount, INSTALLMENTS),
-        "amount_residual_signed": SQL("%s * %s", amount, INSTALLMENTS),
-        "payment_state": SQL("'not_paid'"),
-        "sequence_prefix": SQL("'BENCH/'"),
-        "sequence_number": SQL("g"),
-    }
-    move_ids = clone(cr, "account_move", template.id, move_overrides, SQL("generate_series(1, %s) AS g", moves_count))
-
-    # per move g and installment k: due today + ((7g + 13k) mod 261) - 200 days, every 5th line half paid
-    due = SQL("(%s::date + (mod(7 * g + 13 * k, 261) - 200)::int)", today)
-    residual = SQL("CASE WHEN mod(g + k, 5) = 0 THEN %s / 2 ELSE %s END", amount, amount)
+    move_ids = clone_moves(
+        cr, template, partners, "BENCH/", "out_invoice", moves_count, SQL("%s * %s", amount, INSTALLMENTS)
+    )
     series = SQL(
         "unnest(%s::int[]) WITH ORDINALITY AS m(move_id, g), generate_series(1, %s) AS k",
         move_ids,
         INSTALLMENTS,
     )
+    clone_lines(
+        cr,
+        receivable_line,
+        income_line,
+        partners,
+        "BENCH/",
+        series,
+        move_ids,
+        amount=amount,
+        residual=SQL("CASE WHEN mod(g + k, 5) = 0 THEN %s / 2 ELSE %s END", amount, amount),
+        due=SQL("(%s::date + (mod(7 * g + 13 * k, 261) - 200)::int)", today),
+        installments=INSTALLMENTS,
+    )
+    # credit notes not matched yet: one open credit line each, 1.5 installments,
+    # dated over the last 120 days, of customers spread over all (g * 7919)
+    credit = SQL("(1500 + mod(g, 89) * 15)::numeric")
+    credit_ids = clone_moves(
+        cr, template, partners, "BENCHCR/", "out_refund", credits_count, credit, partner_step=7919
+    )
+    clone_lines(
+        cr,
+        receivable_line,
+        income_line,
+        partners,
+        "BENCHCR/",
+        SQL("unnest(%s::int[]) WITH ORDINALITY AS m(move_id, g), generate_series(1, 1) AS k", credit_ids),
+        credit_ids,
+        amount=SQL("(-(%s))", credit),
+        residual=SQL("(-(%s))", credit),
+        due=SQL("(%s::date - mod(g * 31, 120)::int)", today),
+        installments=1,
+        partner_step=7919,
+    )
+    cr.execute("ANALYZE account_move")
+    cr.execute("ANALYZE account_move_line")
+    cr.execute("ANALYZE res_partner")
+    env.invalidate_all()
+    return partners, len(move_ids) * INSTALLMENTS + len(credit_ids)
+
+
+def _partner_of(partners, partner_step):
+    """SQL: the customer of the g-th cloned move."""
+    return SQL("(%s::int[])[1 + mod((g - 1) * %s, %s)]", partners.ids, partner_step, len(partners))
+
+
+def clone_moves(cr, template, partners, prefix, move_type, count, total, partner_step=1):
+    """``count`` posted copies of the ``template`` move, of ``total`` (SQL of g, their
+    rank) each, named ``prefix`` || g."""
+    sign = SQL("-1") if move_type == "out_refund" else SQL("1")
+    overrides = {
+        "name": SQL("%s || g", prefix),
+        "move_type": SQL("%s", move_type),
+        "partner_id": _partner_of(partners, partner_step),
+        "commercial_partner_id": _partner_of(partners, partner_step),
+        "amount_total": total,
+        "amount_total_signed": SQL("%s * %s", sign, total),
+        "amount_total_in_currency_signed": SQL("%s * %s", sign, total),
+        "amount_untaxed": total,
+        "amount_untaxed_signed": SQL("%s * %s", sign, total),
+        "amount_residual": total,
+        "amount_residual_signed": SQL("%s * %s", sign, total),
+        "payment_state": SQL("'not_paid'"),
+        "sequence_prefix": SQL("%s", prefix),
+        "sequence_number": SQL("g"),
+    }
+    return clone(cr, "account_move", template.id, overrides, SQL("generate_series(1, %s) AS g", count))
+
+
+def clone_lines(
+    cr, receivable_line, income_line, partners, prefix, series, move_ids, *, amount, residual, due, installments,
+    partner_step=1,
+):
+    """The receivable lines (one per row of ``series``: move_id, g, k) of the
+    cloned moves, of ``amount`` (negative: a credit) with ``residual`` open, due on
+    ``due``, and the balancing income line of each move."""
     line_common = {
         "move_id": SQL("m.move_id"),
-        "partner_id": SQL("(%s::int[])[1 + mod(g - 1, %s)]", partners.ids, len(partners)),
-        "move_name": SQL("'BENCH/' || g"),
+        "partner_id": _partner_of(partners, partner_step),
+        "move_name": SQL("%s || g", prefix),
     }
     clone(
         cr,
@@ -116,50 +180,49 @@ def seed(env, partners_count, lines_count):
         {
             **line_common,
             "balance": amount,
-            "debit": amount,
-            "credit": SQL("0"),
+            "debit": SQL("GREATEST(%s, 0)", amount),
+            "credit": SQL("GREATEST(-(%s), 0)", amount),
             "amount_currency": amount,
             "amount_residual": residual,
             "amount_residual_currency": residual,
             "date_maturity": due,
             "reconciled": SQL("FALSE"),
             "parent_state": SQL("'posted'"),
-            "name": SQL("'BENCH/' || g || ' installment ' || k"),
+            "name": SQL("%s || g || ' installment ' || k", prefix),
         },
         series,
     )
+    total = SQL("%s * %s", amount, installments)
     clone(
         cr,
         "account_move_line",
         income_line.id,
         {
             **line_common,
-            "balance": SQL("-%s * %s", amount, INSTALLMENTS),
-            "credit": SQL("%s * %s", amount, INSTALLMENTS),
-            "debit": SQL("0"),
-            "amount_currency": SQL("-%s * %s", amount, INSTALLMENTS),
-            "price_unit": SQL("%s * %s", amount, INSTALLMENTS),
-            "price_subtotal": SQL("%s * %s", amount, INSTALLMENTS),
-            "price_total": SQL("%s * %s", amount, INSTALLMENTS),
+            "balance": SQL("(-(%s))", total),
+            "credit": SQL("GREATEST(%s, 0)", total),
+            "debit": SQL("GREATEST(-(%s), 0)", total),
+            "amount_currency": SQL("(-(%s))", total),
+            "price_unit": SQL("ABS(%s)", total),
+            "price_subtotal": SQL("ABS(%s)", total),
+            "price_total": SQL("ABS(%s)", total),
         },
         SQL("unnest(%s::int[]) WITH ORDINALITY AS m(move_id, g)", move_ids),
     )
-    cr.execute("ANALYZE account_move")
-    cr.execute("ANALYZE account_move_line")
-    cr.execute("ANALYZE res_partner")
-    env.invalidate_all()
-    return partners, len(move_ids) * INSTALLMENTS
 
 
-def existing_seed(env, partners_count, lines_count):
+def existing_seed(env, partners_count, lines_count, credit_share):
     """The customers of a previous seed of the same size, and its line count."""
     partners = env["res.partner"].search([("ref", "=", SEED_TAG)], order="id", limit=partners_count)
     env.cr.execute(
-        "SELECT COUNT(*) FROM account_move_line WHERE move_name LIKE 'BENCH/%%' AND display_type = 'payment_term'"
+        "SELECT COUNT(*) FILTER (WHERE move_name LIKE 'BENCH/%%'), COUNT(*) FILTER (WHERE move_name LIKE 'BENCHCR/%%') "
+        "FROM account_move_line WHERE move_name LIKE 'BENCH%%' AND display_type = 'payment_term'"
     )
-    lines = env.cr.fetchone()[0]
-    if len(partners) == partners_count and lines == lines_count // INSTALLMENTS * INSTALLMENTS:
-        return partners, lines
+    debits, credits = env.cr.fetchone()
+    credits_count = int(lines_count * credit_share)
+    expected = (lines_count - credits_count) // INSTALLMENTS * INSTALLMENTS
+    if len(partners) == partners_count and (debits, credits) == (expected, credits_count):
+        return partners, debits + credits
     return None, 0
 
 
@@ -196,36 +259,44 @@ def _open_items_domain(env, partner_id):
     ]
 
 
-def _figures_of(items, today):
-    """Due, overdue, ageing and oldest overdue days of (due date, open amount) pairs."""
+def _figures_of(items_by_company, today):
+    """Net due, overdue, ageing and oldest overdue days of a customer's open items
+    {company id: [(key, due date, open amount)]}, by the rule in Python
+    (``tools.receivables.net_figures``, per company), summed over the companies."""
     from odoo.addons.crm_showroom.tools import receivables  # noqa: PLC0415 - after the addons path
 
     values = dict.fromkeys(["amount_due", "amount_overdue", *receivables.AGEING_KEYS], 0.0)
     oldest = None
-    for due, residual in items:
-        age = (today - due).days
-        values["amount_due"] += residual
-        if age > 0:
-            values["amount_overdue"] += residual
-            if residual > 0 and (oldest is None or due < oldest):
-                oldest = due
-        values[receivables.ageing_key(age)] += residual
-    values["overdue_days"] = (today - oldest).days if oldest else 0
+    for items in items_by_company.values():
+        figures = receivables.net_figures(items, today)
+        for key in values:
+            values[key] += figures[key]
+        if figures["oldest_due_date"] and (oldest is None or figures["oldest_due_date"] < oldest):
+            oldest = figures["oldest_due_date"]
+    values["overdue_days"] = receivables.overdue_days(today, oldest, values["amount_overdue"] > 0.005)
     return values
 
 
 def loop_read_group(env, partner_ids):
     """The best a per-customer loop does: one _read_group per customer, grouped by
-    due date, and the ageing in Python."""
+    company and due date (the open amounts of each day listed: a day's debits and
+    credits must not be summed before netting), and the netting in Python."""
     AML = env["account.move.line"]
     today = env["res.partner"]._showroom_receivable_today()
     figures = {}
     for partner_id in partner_ids:
         groups = AML._read_group(
-            _open_items_domain(env, partner_id), groupby=["date_maturity:day"], aggregates=["amount_residual:sum"]
+            _open_items_domain(env, partner_id),
+            groupby=["company_id", "date_maturity:day"],
+            aggregates=["amount_residual:array_agg"],
         )
         if groups:
-            figures[partner_id] = _figures_of(groups, today)
+            items = {}
+            for company, due, amounts in groups:
+                items.setdefault(company.id, []).extend(
+                    ((due, rank), due, amount) for rank, amount in enumerate(amounts)
+                )
+            figures[partner_id] = _figures_of(items, today)
     return figures
 
 
@@ -238,7 +309,10 @@ def loop_search(env, partner_ids):
     for partner_id in partner_ids:
         lines = AML.search(_open_items_domain(env, partner_id))
         if lines:
-            figures[partner_id] = _figures_of(((line.date_maturity, line.amount_residual) for line in lines), today)
+            items = {}
+            for line in lines:
+                items.setdefault(line.company_id.id, []).append((line.id, line.date_maturity, line.amount_residual))
+            figures[partner_id] = _figures_of(items, today)
     return figures
 
 
@@ -269,7 +343,7 @@ def same_figures(expected, actual, partner_ids):
             a, b = expected[pid], actual[pid]
             if a["overdue_days"] != b["overdue_days"] or any(
                 abs(a[key] - b[key]) > 0.01 for key in a if key != "overdue_days"
-            ):
+            ):  # the keys of the loops' figures: amounts and overdue_days
                 differ += 1
     return differ
 
@@ -279,6 +353,7 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--credit-share", type=float, default=0.05, help="share of the lines that are open credits")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each way")
     parser.add_argument("--reseed", action="store_true", help="seed anew even if a seed of this size exists")
     args, odoo_args = parser.parse_known_args()
@@ -288,13 +363,15 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         start = time.perf_counter()
-        partners, lines = existing_seed(env, args.partners, args.lines) if not args.reseed else (None, 0)
+        partners, lines = (
+            existing_seed(env, args.partners, args.lines, args.credit_share) if not args.reseed else (None, 0)
+        )
         if partners:
             print(
                 f"reusing the seeded {len(partners):,} customers and {lines:,} open receivable lines (--reseed: anew)"
             )
         else:
-            partners, lines = seed(env, args.partners, args.lines)
+            partners, lines = seed(env, args.partners, args.lines, args.credit_share)
             cr.commit()
             print(
                 f"seeded {len(partners):,} customers with {lines:,} open receivable lines "

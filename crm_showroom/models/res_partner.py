@@ -176,12 +176,15 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Customers can only be filtered on whether they have overdue payments or not."))
         today = self._showroom_receivable_today()
+        currency = self.env.company.currency_id
         rows = self.env.execute_query(
             SQL(
-                "SELECT partner.commercial_partner_id FROM %s GROUP BY partner.commercial_partner_id HAVING %s > %s",
+                "SELECT per_partner.partner_id FROM %s GROUP BY per_partner.partner_id HAVING %s > %s",
                 self._showroom_receivable_from(today),
-                receivables.rollup([receivables.OVERDUE_KEY])[receivables.OVERDUE_KEY],
-                self.env.company.currency_id.rounding / 2,
+                receivables.rollup([receivables.OVERDUE_KEY], digits=currency.decimal_places)[
+                    receivables.OVERDUE_KEY
+                ],
+                currency.rounding / 2,
             )
         )
         overdue_ids = [row[0] for row in rows]
@@ -215,38 +218,49 @@ class ResPartner(models.Model):
         return self.env.company._showroom_today()
 
     @api.model
-    def _showroom_receivable_figures(self, partner_ids=None, today=None):
+    def _showroom_receivable_figures(self, partner_ids=None, today=None, companies=None):
         """G7: receivable figures of commercial entities in one grouped query.
 
         ``partner_ids`` are commercial partners (default: the commercial partners of
         ``self``); returns ``{commercial partner id: {amount_due, amount_overdue,
         amount_current, amount_1_30, amount_31_60, amount_61_90, amount_over_90,
         oldest_due_date, line_count, overdue_days}}`` in the current company's
-        currency, for the companies the user works in, aged at ``today`` (default:
-        the showroom's day). Partners without open items are left out."""
+        currency, for ``companies`` (default: those the user works in), net of the
+        customer's open credits (see ``tools/receivables.py``), aged at ``today``
+        (default: the showroom's day). Partners without open items are left out."""
         if partner_ids is None:
             partner_ids = [pid for pid in self._origin.commercial_partner_id.ids if pid]
         if not partner_ids:
             return {}
         today = today or self._showroom_receivable_today()
         keys = receivables.figure_keys()
+        currency = self.env.company.currency_id
         rows = self.env.execute_query(
             SQL(
-                "SELECT partner.commercial_partner_id, %s FROM %s GROUP BY partner.commercial_partner_id",
-                SQL(", ").join(receivables.rollup(keys).values()),
-                self._showroom_receivable_from(today, partner_ids=partner_ids),
+                "SELECT per_partner.partner_id, %s FROM %s GROUP BY per_partner.partner_id",
+                SQL(", ").join(receivables.rollup(keys, digits=currency.decimal_places).values()),
+                self._showroom_receivable_from(today, partner_ids=partner_ids, companies=companies),
             )
         )
-        currency = self.env.company.currency_id
         figures = {}
         for partner_id, *values in rows:
             partner_figures = figures[partner_id] = dict(zip(keys, values, strict=True))
+            # the amounts come rounded to the currency (rollup's digits): no
+            # compare_amounts, which costs more than the query for 10,000 customers
             partner_figures["overdue_days"] = receivables.overdue_days(
-                today,
-                partner_figures["oldest_due_date"],
-                currency.compare_amounts(partner_figures["amount_overdue"], 0.0) > 0,
+                today, partner_figures["oldest_due_date"], partner_figures["amount_overdue"] > 0
             )
         return figures
+
+    @api.model
+    def _showroom_receivable_flush(self):
+        """Flush what the receivable queries read (``tools/receivables.py``)."""
+        self.env["account.move.line"].flush_model(
+            ["account_id", "amount_residual", "company_id", "date", "date_maturity", "parent_state", "partner_id",
+             "reconciled"]
+        )
+        self.env["account.account"].flush_model(["account_type"])
+        self.flush_model(["commercial_partner_id"])
 
     @api.model
     def _showroom_receivable_from(self, today, partner_ids=None, companies=None):
@@ -256,19 +270,64 @@ class ResPartner(models.Model):
         flushes what the query reads and computes the rates, one per currency,
         never one per partner or line."""
         companies = companies or self.env.companies
-        self.env["account.move.line"].flush_model(
-            ["account_id", "amount_residual", "company_id", "date", "date_maturity", "parent_state", "partner_id",
-             "reconciled"]
-        )
-        self.env["account.account"].flush_model(["account_type"])
-        self.flush_model(["commercial_partner_id"])
+        self._showroom_receivable_flush()
         target = self.env.company.currency_id
         rates = {}
         for currency in companies.currency_id:
             rates[currency] = currency._get_conversion_rate(currency, target, self.env.company, today)
         return receivables.receivable_from(
-            today, [(company.id, rates[company.currency_id]) for company in companies], partner_ids=partner_ids
+            today,
+            [(company.id, rates[company.currency_id]) for company in companies],
+            partner_ids=partner_ids,
+            precision=self._showroom_receivable_precision(companies),
         )
+
+    @api.model
+    def _showroom_receivable_precision(self, companies):
+        """Open amounts of ``companies`` closer than this are equal: half the
+        smallest rounding of their currencies."""
+        return min(companies.currency_id.mapped("rounding")) / 2
+
+    @api.model
+    def _showroom_receivable_items(self, partner_ids, companies, today=None):
+        """The open items of the commercial entities ``partner_ids`` in
+        ``companies`` with their net amount, in one query: rows (id, partner_id,
+        company_id, amount, due, age, net) of ``tools.receivables.net_items_query``,
+        amounts in each company's currency."""
+        if not partner_ids or not companies:
+            return []
+        self._showroom_receivable_flush()
+        today = today or self._showroom_receivable_today()
+        return self.env.execute_query(
+            SQL(
+                "%s ORDER BY due, id",
+                receivables.net_items_query(
+                    today,
+                    companies.ids,
+                    partner_ids=list(partner_ids),
+                    precision=self._showroom_receivable_precision(companies),
+                ),
+            )
+        )
+
+    @api.model
+    def _showroom_consultants(self, partner_ids, company):
+        """``{commercial partner id: res.users}``: the consultant of each commercial
+        entity ``partner_ids`` in ``company``, as the receivables list shows it:
+        the customer's salesperson, else the salesperson of its last confirmed
+        order there (one query)."""
+        if not partner_ids:
+            return {}
+        self.flush_model(["commercial_partner_id", "user_id"])
+        self.env["sale.order"].flush_model(["company_id", "date_order", "partner_id", "state", "user_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT commercial.id, %s FROM res_partner commercial WHERE commercial.id = ANY(%s)",
+                receivables.consultant("commercial", company.id),
+                list(partner_ids),
+            )
+        )
+        return {partner_id: self.env["res.users"].browse(user_id) for partner_id, user_id in rows}
 
     @api.model
     def _showroom_bucket_names(self):
@@ -285,19 +344,24 @@ class ResPartner(models.Model):
     @api.model
     def _showroom_action_receivable_lines(self, commercial_partner, companies, bucket=None):
         """The open journal items behind a receivable figure, for the drill-down
-        (aged at the showroom's day, as the figures are)."""
+        (aged at the showroom's day, as the figures are): all of them, or, for one
+        figure, the items of that age and the credits netted against them (see
+        ``tools.receivables.bucket_line_ids``)."""
         domain = [
             ("partner_id.commercial_partner_id", "=", commercial_partner.id),
             ("company_id", "in", companies.ids),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
             ("account_id.account_type", "=", "asset_receivable"),
-            *receivables.bucket_domain(bucket, self._showroom_receivable_today()),
         ]
         bucket_names = dict(self._showroom_bucket_names())
         name = _("Open items of %s", commercial_partner.display_name)
         if bucket in bucket_names:
             name = _("%(partner)s: %(bucket)s", partner=commercial_partner.display_name, bucket=bucket_names[bucket])
+            rows = self._showroom_receivable_items([commercial_partner.id], companies)
+            precision = self._showroom_receivable_precision(companies)
+            line_ids = receivables.bucket_line_ids(rows, bucket, precision=precision)
+            domain.append(("id", "in", line_ids))
         return {
             "name": name,
             "type": "ir.actions.act_window",

@@ -8,7 +8,9 @@ class ShowroomReceivableReport(models.Model):
     """G7: the finance list of customers with receivables, one row per customer
     (commercial entity) and company: total, not yet due, 1-30, 31-60, 61-90 and
     over 90 days overdue, days since the oldest overdue due date, the customer's
-    consultant (salesperson).
+    consultant (its salesperson, else the salesperson of its last confirmed sale
+    order in that company). The figures are net: the customer's open credits pay
+    its oldest items first (see ``tools/receivables.py``).
 
     Read from Odoo's journal items at query time (``_table_query``, as
     ``account.invoice.report`` does): the ageing is relative to the showroom's day
@@ -54,34 +56,41 @@ class ShowroomReceivableReport(models.Model):
         "account.move": ["state"],
         "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "user_id"],
+        "sale.order": ["company_id", "date_order", "partner_id", "state", "user_id"],
     }
 
     @property
     def _table_query(self):
         Partner = self.env["res.partner"]
         today = Partner._showroom_receivable_today()
+        currency = self.env.company.currency_id
+        Partner.flush_model(["user_id"])
+        self.env["sale.order"].flush_model(["company_id", "date_order", "partner_id", "state", "user_id"])
         return SQL(
             """
             SELECT MIN(per_partner.id) AS id,
-                   partner.commercial_partner_id AS partner_id,
+                   partner.id AS partner_id,
                    per_partner.company_id AS company_id,
-                   commercial.user_id AS user_id,
+                   %(consultant)s AS user_id,
                    %(currency)s AS currency_id,
                    %(figures)s,
                    CASE WHEN %(overdue)s > %(half_cent)s
                         THEN %(today)s::date - MIN(per_partner.oldest_due_date) ELSE 0 END AS overdue_days
               FROM %(from)s
-              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
-          GROUP BY partner.commercial_partner_id, per_partner.company_id, commercial.user_id
+              JOIN res_partner partner ON partner.id = per_partner.partner_id
+          GROUP BY partner.id, per_partner.company_id
             """,
-            currency=self.env.company.currency_id.id,
+            consultant=receivables.consultant("partner", SQL("per_partner.company_id")),
+            currency=currency.id,
             figures=SQL(", ").join(
                 SQL("%s AS %s", expr, SQL.identifier(key))
-                for key, expr in receivables.rollup(receivables.figure_keys()).items()
+                for key, expr in receivables.rollup(receivables.figure_keys(), digits=currency.decimal_places).items()
             ),
             today=today,
-            overdue=receivables.rollup([receivables.OVERDUE_KEY])[receivables.OVERDUE_KEY],
-            half_cent=self.env.company.currency_id.rounding / 2,
+            overdue=receivables.rollup([receivables.OVERDUE_KEY], digits=currency.decimal_places)[
+                receivables.OVERDUE_KEY
+            ],
+            half_cent=currency.rounding / 2,
             **{"from": Partner._showroom_receivable_from(today)},
         )
 

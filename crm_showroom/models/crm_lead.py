@@ -433,7 +433,9 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        self._showroom_price_car_wanted([vals])
+        if vals.get("showroom_product_id") and "expected_revenue" not in vals:
+            vals = dict(vals)  # the caller's values stay as they were
+            self._showroom_price_car_wanted([vals])
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))

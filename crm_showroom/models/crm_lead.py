@@ -249,22 +249,14 @@ class CrmLead(models.Model):
     def _compute_showroom_followup(self):
         """R4.2: overdue and due today in the day of each follow-up's assignee."""
         open_leads = self._showroom_filter_open()
-        today_by_user = self.env["res.company"]._showroom_today_by_user(
-            open_leads.activity_ids.filtered("is_showroom_followup").user_id
-        )
+        states_by_activity = self.activity_ids._showroom_open_followup_states()
         for lead in self:
-            followups = lead.activity_ids.filtered(lambda act: act.active and act.is_showroom_followup)
+            followups = lead.activity_ids.filtered(lambda act: act in states_by_activity)
             lead.showroom_next_followup_date = min(followups.mapped("date_deadline"), default=False)
             if lead not in open_leads:
                 lead.showroom_followup_state = False
                 continue
-            states = {
-                "overdue" if delta < 0 else "today" if delta == 0 else "planned"
-                for delta in (
-                    (act.date_deadline - (today_by_user.get(act.user_id.id) or lead.company_id._showroom_today())).days
-                    for act in followups
-                )
-            }
+            states = {states_by_activity[act] for act in followups}
             lead.showroom_followup_state = next(
                 (state for state in ("overdue", "today", "planned") if state in states), "none"
             )

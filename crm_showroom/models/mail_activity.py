@@ -363,10 +363,19 @@ class MailActivity(models.Model):
             or (act.res_model == "crm.lead" and act.res_id in showroom_lead_ids)
         )
 
-    def _showroom_open_deadlines(self):
-        """The deadlines of the open showroom follow-ups among these activities
-        (a record's ``activity_ids`` also holds done ones under active_test=False)."""
-        return [act.date_deadline for act in self if act.active and act.activity_type_id.is_showroom_followup]
+    def _showroom_open_followup_states(self):
+        """``{activity: "overdue" | "today" | "planned"}`` for the open showroom
+        follow-ups among these activities, in the assignee's day (R4.2; unassigned:
+        the company's). A record's ``activity_ids`` also holds done ones under
+        active_test=False: they are left out."""
+        followups = self.filtered(lambda act: act.active and act.activity_type_id.is_showroom_followup)
+        today_by_user = self.env["res.company"]._showroom_today_by_user(followups.user_id)
+        states = {}
+        for activity in followups:
+            today = today_by_user.get(activity.user_id.id) or self.env.company._showroom_today()
+            delta = (activity.date_deadline - today).days
+            states[activity] = "overdue" if delta < 0 else "today" if delta == 0 else "planned"
+        return states
 
     @api.model
     def _showroom_open_followup_domain(self):
@@ -564,12 +573,7 @@ class MailActivity(models.Model):
         moved_later = self.filtered(
             lambda act: act.active and act.date_deadline and new_deadline > act.date_deadline
         )._showroom_ruled()
-        if not moved_later:
-            return
-        today_by_user = self.env["res.company"]._showroom_today_by_user(moved_later.user_id)
-        overdue = moved_later.filtered(
-            lambda act: act.date_deadline < (today_by_user.get(act.user_id.id) or self.env.company._showroom_today())
-        )
+        overdue = [act for act, state in moved_later._showroom_open_followup_states().items() if state == "overdue"]
         if overdue:
             raise UserError(
                 _(

@@ -210,15 +210,13 @@ class ShowroomVehicle(models.Model):
 
     @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id")
     def _compute_showroom_followups(self):
-        overdue = self.filtered_domain(self._search_showroom_followup_due("=", "overdue"))
-        today = self.filtered_domain(self._search_showroom_followup_due("=", "today"))
+        states_by_activity = self.activity_ids._showroom_open_followup_states()
         for vehicle in self:
-            deadlines = vehicle.activity_ids._showroom_open_deadlines()
-            vehicle.showroom_open_followup_count = len(deadlines)
-            vehicle.showroom_next_followup_date = min(deadlines, default=False)
-            vehicle.showroom_followup_due = (
-                "overdue" if vehicle in overdue else "today" if vehicle in today else False
-            )
+            followups = vehicle.activity_ids.filtered(lambda act: act in states_by_activity)
+            states = {states_by_activity[act] for act in followups}
+            vehicle.showroom_open_followup_count = len(followups)
+            vehicle.showroom_next_followup_date = min(followups.mapped("date_deadline"), default=False)
+            vehicle.showroom_followup_due = next((state for state in ("overdue", "today") if state in states), False)
 
     def _search_showroom_followup_due(self, operator, value):
         if operator != "=" or value not in ("overdue", "today"):

@@ -8,7 +8,7 @@ DEMO_USERS = {  # the logins scripts/run prints: login -> the showroom group it 
     "consultant1": "group_showroom_consultant",
     "consultant2": "group_showroom_consultant",
     "consultant3": "group_showroom_consultant",
-    "telemarketing": None,  # no showroom role yet: plain CRM user rights
+    "telemarketing": "group_showroom_telemarketing",
     "finance": "group_showroom_finance",
 }
 

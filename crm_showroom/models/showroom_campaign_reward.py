@@ -170,8 +170,10 @@ class ShowroomCampaignReward(models.Model):
                         "cost": campaign.reward_cost,
                     }
                 )
-        rewards = self.with_context(mail_create_nosubscribe=True).create(vals_list)
-        rewards._showroom_hand_out()
+        rewards = self.with_context(mail_create_nosubscribe=True).create(self._showroom_hand_out(vals_list))
+        if rewards.picking_id:
+            rewards.picking_id.action_confirm()
+            rewards.picking_id.action_assign()
         for campaign, items in refused.items():
             campaign._showroom_notify_over_budget(items)
         return rewards
@@ -199,42 +201,48 @@ class ShowroomCampaignReward(models.Model):
                 candidates.append((vehicle, "trade_in", vehicle.partner_id))
         return candidates
 
-    def _showroom_hand_out(self):
-        """Put the rewards in the customers' hands: a loyalty card of the campaign's
-        program with the points, or a gift delivery reserved in stock."""
-        cards = self.filtered(lambda r: r.campaign_id.reward_type == "loyalty")
-        if cards:
-            new_cards = self.env["loyalty.card"].create(
-                [
-                    {
-                        "program_id": reward.campaign_id.loyalty_program_id.id,
-                        "partner_id": reward.partner_id.id,
-                        "points": reward.points,
-                    }
-                    for reward in cards
-                ]
-            )
-            for reward, card in zip(cards, new_cards, strict=True):
-                reward.loyalty_card_id = card
-        gifts = self - cards
-        if gifts:
-            customers = self.env.ref("stock.stock_location_customers")
-            pickings = self.env["stock.picking"].create([reward._showroom_gift_picking_values(customers) for reward in gifts])
-            for reward, picking in zip(gifts, pickings, strict=True):
-                reward.picking_id = picking
-            pickings.action_confirm()
-            pickings.action_assign()
+    @api.model
+    def _showroom_hand_out(self, vals_list):
+        """Put the rewards of ``vals_list`` in the customers' hands: a loyalty card
+        of the campaign's program with the points, or a gift delivery of the
+        campaign's product (confirmed and reserved by the caller). Returns the
+        values completed with the card or the delivery; one create of each."""
+        campaigns = self.env["showroom.campaign"].browse({vals["campaign_id"] for vals in vals_list})
+        loyalty = {campaign.id for campaign in campaigns if campaign.reward_type == "loyalty"}
+        cards = [vals for vals in vals_list if vals["campaign_id"] in loyalty]
+        gifts = [vals for vals in vals_list if vals["campaign_id"] not in loyalty]
+        new_cards = self.env["loyalty.card"].create(
+            [
+                {
+                    "program_id": campaigns.browse(vals["campaign_id"]).loyalty_program_id.id,
+                    "partner_id": vals["partner_id"],
+                    "points": vals["points"],
+                }
+                for vals in cards
+            ]
+        )
+        for vals, card in zip(cards, new_cards, strict=True):
+            vals["loyalty_card_id"] = card.id
+        customers = self.env.ref("stock.stock_location_customers")
+        pickings = self.env["stock.picking"].create(
+            [
+                self._showroom_gift_picking_values(campaigns.browse(vals["campaign_id"]), vals["partner_id"], customers)
+                for vals in gifts
+            ]
+        )
+        for vals, picking in zip(gifts, pickings, strict=True):
+            vals["picking_id"] = picking.id
+        return vals_list
 
-    def _showroom_gift_picking_values(self, customers):
-        self.ensure_one()
-        campaign = self.campaign_id
+    @api.model
+    def _showroom_gift_picking_values(self, campaign, partner_id, customers):
         picking_type = campaign.picking_type_id
         product = campaign.gift_product_id
         source = picking_type.default_location_src_id
         destination = picking_type.default_location_dest_id or customers
         return {
             "picking_type_id": picking_type.id,
-            "partner_id": self.partner_id.id,
+            "partner_id": partner_id,
             "company_id": campaign.company_id.id,
             "origin": campaign.name,
             "location_id": source.id,

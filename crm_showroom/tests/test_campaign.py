@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -184,6 +186,30 @@ class TestCampaignRewards(ShowroomCampaignCase):
         self.assertTrue(self._sell(referrer=self.old_customer, mobile="13600136000") in self._rewards(
             campaign_id=self.referral_campaign.id).vehicle_id)
 
+    def test_query_count_no_query_per_vehicle(self):
+        """Issuing the rewards of a batch of deliveries costs the same number of
+        queries for 3 vehicles and for 30 (one card per reward, created at once)."""
+        self.referral_campaign.budget = 0.0
+        lead = self._create_lead(showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id)
+        order = self._create_order(lead, qty=30)
+        order.action_confirm()
+        vehicles = self._deliver_order(order)
+        Reward = self.env["showroom.campaign.reward"]
+        self.assertEqual(len(Reward.search([("vehicle_id", "in", vehicles.ids)])), 30)
+
+        def issue(batch):
+            Reward.search([]).unlink()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertEqual(len(Reward._showroom_issue_for_deliveries(batch)), len(batch))
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        issue(vehicles[:2])  # warm-up
+        few, many = issue(vehicles[:3]), issue(vehicles)
+        self.assertLessEqual(many - few, 2, f"no query per vehicle: {few} for 3, {many} for 30")
+
     def test_lead_carries_the_campaign(self):
         referred = self._create_lead(showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id)
         self.assertEqual(referred.campaign_id, self.referral_campaign.utm_campaign_id)
@@ -333,3 +359,42 @@ class TestCampaignSecurity(ShowroomCampaignCase):
                      "gift_product_id": self.dashcam.id, "state": "running", "date_end": self.TODAY + timedelta(1)})
         self.referral_campaign.action_close()
         self.assertFalse(self._rewards(vehicle_id=self._sell(referrer=self.old_customer).id))
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_campaign")
+class TestCampaignConcurrency(ShowroomCampaignCase):
+    """Two deliveries paying from one budget at the same time are serialized:
+    the campaign's row is locked while a reward is priced against the budget, so
+    the second waits (Odoo retries it on the lock timeout) and, its snapshot
+    being older than the first one's spending, is retried again rather than
+    spending the same budget twice (two real cursors, committed data)."""
+
+    def test_budget_lock_serializes_issuers(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            campaign_id = env["showroom.campaign"].create(
+                {"name": "Concurrent", "campaign_type": "other", "date_start": self.TODAY, "date_end": self.TODAY}
+            ).id
+        try:
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                campaign_a = api.Environment(cr_a, SUPERUSER_ID, {})["showroom.campaign"].browse(campaign_id)
+                campaign_b = api.Environment(cr_b, SUPERUSER_ID, {})["showroom.campaign"].browse(campaign_id)
+                campaign_b.read(["spent"])  # B's snapshot starts before A spends
+                campaign_a._showroom_lock()
+                cr_b.execute("SET LOCAL lock_timeout = '200ms'")
+                with self.assertRaises(LockNotAvailable), mute_logger("odoo.sql_db"):
+                    with cr_b.savepoint(flush=False):
+                        campaign_b._showroom_lock()
+                campaign_a.budget = 1000.0  # A's reward changes the campaign's row
+                campaign_a.env.flush_all()
+                cr_a.commit()
+                with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+                    with cr_b.savepoint(flush=False):
+                        campaign_b._showroom_lock()
+                cr_b.rollback()
+        finally:
+            with self.registry.cursor() as cr:
+                campaign = api.Environment(cr, SUPERUSER_ID, {})["showroom.campaign"].browse(campaign_id)
+                utm = campaign.utm_campaign_id
+                campaign.unlink()
+                utm.unlink()

@@ -6,7 +6,7 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -398,3 +398,38 @@ class TestCampaignConcurrency(ShowroomCampaignCase):
                 utm = campaign.utm_campaign_id
                 campaign.unlink()
                 utm.unlink()
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_demo")
+class TestCampaignDemo(TransactionCase):
+    """The demo's campaigns: a running referral campaign paying a coupon, a
+    running trade-in campaign giving a dash cam from stock, and a referral
+    already rewarded by the real delivery flow. Skipped without demo data."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref("crm_showroom.campaign_demo_referral", raise_if_not_found=False):
+            self.skipTest("crm_showroom's demo data is not loaded")
+
+    def test_demo_campaigns(self):
+        referral = self.env.ref("crm_showroom.campaign_demo_referral")
+        trade_in = self.env.ref("crm_showroom.campaign_demo_trade_in")
+        company = self.env.ref("crm_showroom.company_showroom")
+        self.assertEqual((referral.state, trade_in.state), ("running", "running"))
+        self.assertEqual((referral.company_id, trade_in.company_id), (company, company))
+        self.assertEqual(referral.loyalty_program_id.program_type, "coupons")
+        self.assertEqual(trade_in.reward_cost, 300.0, "the dash cam's cost in the showroom company")
+        self.assertEqual(trade_in.picking_type_id.company_id, company)
+        reward = referral.reward_ids
+        self.assertEqual(len(reward), 1)
+        self.assertEqual(reward.partner_id, self.env.ref("crm_showroom.partner_buyer_ma"))
+        self.assertEqual(reward.buyer_id, self.env.ref("crm_showroom.campaign_demo_partner_xu"))
+        self.assertEqual((reward.state, reward.loyalty_card_id.points), ("issued", 1.0))
+        self.assertEqual(referral.spent, 500.0)
+        lead = self.env.ref("crm_showroom.lead_xu_won")
+        self.assertEqual(lead.campaign_id, referral.utm_campaign_id)
+        # the demo manager finds them, the telemarketing user reads the reward
+        manager = self.env["res.users"].search([("login", "=", "manager")])
+        self.assertIn(referral, self.env["showroom.campaign"].with_user(manager).search([]))
+        telemarketing = self.env["res.users"].search([("login", "=", "telemarketing")])
+        self.assertEqual(self.env["showroom.campaign.reward"].with_user(telemarketing).search([]), reward)

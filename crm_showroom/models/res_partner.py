@@ -407,7 +407,9 @@ class ResPartner(models.Model):
 
     def _compute_showroom_referrals(self):
         Lead = self.env["crm.lead"].with_context(active_test=False)
-        referred = dict(Lead._read_group([("showroom_referrer_id", "in", self.ids)], ["showroom_referrer_id"], ["__count"]))
+        referred = dict(
+            Lead._read_group([("showroom_referrer_id", "in", self.ids)], ["showroom_referrer_id"], ["__count"])
+        )
         won = dict(
             Lead._read_group(
                 [("showroom_referrer_id", "in", self.ids), ("stage_id.is_won", "=", True)],

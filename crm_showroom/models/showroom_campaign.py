@@ -159,8 +159,12 @@ class ShowroomCampaign(models.Model):
                 )
 
     @api.depends(
-        "reward_type", "gift_product_id", "gift_quantity", "loyalty_program_id.program_type",
-        "loyalty_program_id.currency_id", "reward_points",
+        "reward_type",
+        "gift_product_id.standard_price",
+        "gift_quantity",
+        "loyalty_program_id.program_type",
+        "loyalty_program_id.currency_id",
+        "reward_points",
     )
     def _compute_reward_cost(self):
         for campaign in self:
@@ -179,11 +183,17 @@ class ShowroomCampaign(models.Model):
     @api.depends("reward_ids.cost", "reward_ids.state")
     def _compute_spent(self):
         # sudo: the stored total counts every reward, whoever triggers the recompute
-        spent = dict(
-            self.env["showroom.campaign.reward"].sudo()._read_group(
-                [("campaign_id", "in", self.ids), ("state", "!=", "cancelled")], ["campaign_id"], ["cost:sum"]
+        spent = (
+            dict(
+                self.env["showroom.campaign.reward"]
+                .sudo()
+                ._read_group(
+                    [("campaign_id", "in", self.ids), ("state", "!=", "cancelled")], ["campaign_id"], ["cost:sum"]
+                )
             )
-        ) if self.ids else {}
+            if self.ids
+            else {}
+        )
         for campaign in self:
             campaign.spent = spent.get(campaign._origin.sudo(), 0.0)
 
@@ -202,11 +212,15 @@ class ShowroomCampaign(models.Model):
             campaign.reward_count = counts.get(campaign, 0)
 
     def _compute_lead_count(self):
-        counts = dict(
-            self.env["crm.lead"]
-            .with_context(active_test=False)
-            ._read_group([("campaign_id", "in", self.utm_campaign_id.ids)], ["campaign_id"], ["__count"])
-        ) if self.env["crm.lead"].has_access("read") else {}
+        counts = (
+            dict(
+                self.env["crm.lead"]
+                .with_context(active_test=False)
+                ._read_group([("campaign_id", "in", self.utm_campaign_id.ids)], ["campaign_id"], ["__count"])
+            )
+            if self.env["crm.lead"].has_access("read")
+            else {}
+        )
         for campaign in self:
             campaign.lead_count = counts.get(campaign.utm_campaign_id, 0)
 
@@ -233,16 +247,12 @@ class ShowroomCampaign(models.Model):
         for campaign in self:
             campaign._showroom_eligibility_domain()
 
-    @api.constrains(
-        "state", "campaign_type", "reward_type", "loyalty_program_id", "gift_product_id", "picking_type_id"
-    )
+    @api.constrains("state", "campaign_type", "reward_type", "loyalty_program_id", "gift_product_id", "picking_type_id")
     def _check_reward(self):
         """A running campaign that rewards deliveries knows what to hand out."""
         for campaign in self.filtered(lambda c: c.state == "running" and c.campaign_type != "other"):
             if campaign.reward_type == "loyalty" and not campaign.loyalty_program_id:
-                raise ValidationError(
-                    _("Choose the coupon or gift card program of the campaign “%s”.", campaign.name)
-                )
+                raise ValidationError(_("Choose the coupon or gift card program of the campaign “%s”.", campaign.name))
             if campaign.reward_type == "gift_product" and not (campaign.gift_product_id and campaign.picking_type_id):
                 raise ValidationError(
                     _("Choose the gift product and its delivery type of the campaign “%s”.", campaign.name)
@@ -258,9 +268,15 @@ class ShowroomCampaign(models.Model):
         missing = [vals for vals in vals_list if not vals.get("utm_campaign_id")]
         if missing:
             # sudo: the UTM campaign belongs to the showroom campaign the user creates
-            utm_campaigns = self.env["utm.campaign"].sudo().create(
-                [{"title": vals.get("name") or _("Campaign"), "user_id": vals.get("user_id") or self.env.uid}
-                 for vals in missing]
+            utm_campaigns = (
+                self.env["utm.campaign"]
+                .sudo()
+                .create(
+                    [
+                        {"title": vals.get("name") or _("Campaign"), "user_id": vals.get("user_id") or self.env.uid}
+                        for vals in missing
+                    ]
+                )
             )
             for vals, utm_campaign in zip(missing, utm_campaigns, strict=True):
                 vals["utm_campaign_id"] = utm_campaign.id
@@ -331,8 +347,11 @@ class ShowroomCampaign(models.Model):
                 continue
             # sudo: eligibility is the campaign's rule, checked whatever the user who
             # triggered the delivery may read; only ids of ``partners`` come back
-            eligible = self.env["res.partner"].sudo().with_context(active_test=False).search(
-                expression.AND([domain, [("id", "in", partners.ids)]])
+            eligible = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search(expression.AND([domain, [("id", "in", partners.ids)]]))
             )
             result[campaign] = partners.browse(eligible.ids)
         return result
@@ -406,7 +425,9 @@ class ShowroomCampaign(models.Model):
         for the responsible."""
         self.ensure_one()
         lines = [
-            self.env._("%(customer)s (vehicle %(vehicle)s)", customer=partner.display_name, vehicle=vehicle.display_name)
+            self.env._(
+                "%(customer)s (vehicle %(vehicle)s)", customer=partner.display_name, vehicle=vehicle.display_name
+            )
             for partner, vehicle in refused
         ]
         body = _(
@@ -419,6 +440,9 @@ class ShowroomCampaign(models.Model):
         summary = _("Campaign budget exhausted")
         if not self.activity_ids.filtered(lambda act: act.activity_type_id == todo and act.summary == summary):
             self.activity_schedule(
-                activity_type_id=todo.id, summary=summary, note=body, user_id=self.user_id.id,
+                activity_type_id=todo.id,
+                summary=summary,
+                note=body,
+                user_id=self.user_id.id,
                 date_deadline=self.company_id._showroom_today(self.user_id),
             )

@@ -40,20 +40,13 @@ class ShowroomCampaignReward(models.Model):
     _order = "issue_date desc, id desc"
     _check_company_auto = True
 
-    campaign_id = fields.Many2one(
-        "showroom.campaign", string="Campaign", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    campaign_id = fields.Many2one("showroom.campaign", required=True, readonly=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     kind = fields.Selection(REWARD_KINDS, required=True, readonly=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Rewarded customer", required=True, readonly=True, index=True
-    )
-    vehicle_id = fields.Many2one(
-        "showroom.vehicle", string="Vehicle", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    partner_id = fields.Many2one("res.partner", string="Rewarded customer", required=True, readonly=True, index=True)
+    vehicle_id = fields.Many2one("showroom.vehicle", required=True, readonly=True, index=True, ondelete="restrict")
     buyer_id = fields.Many2one(
         "res.partner",
-        string="Buyer",
         readonly=True,
         index="btree_not_null",
         help="Who took delivery of the vehicle (for a referral, the customer referred).",

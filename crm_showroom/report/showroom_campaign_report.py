@@ -19,7 +19,7 @@ class ShowroomCampaignReport(models.Model):
     _rec_name = "campaign_id"
     _order = "date desc, id desc"
 
-    campaign_id = fields.Many2one("showroom.campaign", string="Campaign", readonly=True)
+    campaign_id = fields.Many2one("showroom.campaign", readonly=True)
     campaign_type = fields.Selection(
         selection=lambda self: self.env["showroom.campaign"]._fields["campaign_type"].selection,
         string="Campaign type",

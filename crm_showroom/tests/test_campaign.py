@@ -183,8 +183,10 @@ class TestCampaignRewards(ShowroomCampaignCase):
         with freeze_time("2026-03-12 03:00:00"):
             self._return(self._delivery_picking(rewarded[0]), rewarded[0].lot_id)
         self.assertEqual(self.referral_campaign.spent, 500.0)
-        self.assertTrue(self._sell(referrer=self.old_customer, mobile="13600136000") in self._rewards(
-            campaign_id=self.referral_campaign.id).vehicle_id)
+        self.assertTrue(
+            self._sell(referrer=self.old_customer, mobile="13600136000")
+            in self._rewards(campaign_id=self.referral_campaign.id).vehicle_id
+        )
 
     def test_query_count_no_query_per_vehicle(self):
         """Issuing the rewards of a batch of deliveries costs the same number of
@@ -217,7 +219,9 @@ class TestCampaignRewards(ShowroomCampaignCase):
         lead = self._create_lead(showroom_trade_in=True, mobile="13900139000")
         self.assertEqual(lead.campaign_id, trade_in.utm_campaign_id)
         both = self._create_lead(
-            showroom_trade_in=True, showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id,
+            showroom_trade_in=True,
+            showroom_channel_id=self.referral.id,
+            showroom_referrer_id=self.old_customer.id,
             mobile="13700137000",
         )
         self.assertEqual(both.campaign_id, self.referral_campaign.utm_campaign_id, "referral comes first")
@@ -259,8 +263,9 @@ class TestCampaignRewards(ShowroomCampaignCase):
 
     def test_partner_referral_graph(self):
         self._sell(referrer=self.old_customer)
-        self._create_lead(showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id,
-                          mobile="13900139000")
+        self._create_lead(
+            showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id, mobile="13900139000"
+        )
         partner = self.old_customer
         self.assertEqual(partner.showroom_referral_count, 2)
         self.assertEqual(partner.showroom_referral_won_count, 1, "the delivered one won its opportunity")
@@ -281,19 +286,26 @@ class TestCampaignSecurity(ShowroomCampaignCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.telemarketing = mail_new_test_user(
-            cls.env, login="sr_telemarketing", name="Qian Telemarketing", tz="Asia/Shanghai",
+            cls.env,
+            login="sr_telemarketing",
+            name="Qian Telemarketing",
+            tz="Asia/Shanghai",
             groups="crm_showroom.group_showroom_telemarketing",
         )
 
     def test_manager_runs_campaigns(self):
-        campaign = self.env["showroom.campaign"].with_user(self.manager).create(
-            {
-                "name": "Manager's campaign",
-                "date_start": self.TODAY,
-                "date_end": self.TODAY + timedelta(days=5),
-                "loyalty_program_id": self.coupon_program.id,
-                "reward_cost": 200.0,
-            }
+        campaign = (
+            self.env["showroom.campaign"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Manager's campaign",
+                    "date_start": self.TODAY,
+                    "date_end": self.TODAY + timedelta(days=5),
+                    "loyalty_program_id": self.coupon_program.id,
+                    "reward_cost": 200.0,
+                }
+            )
         )
         campaign.action_start()
         self.assertEqual(campaign.state, "running")
@@ -344,8 +356,10 @@ class TestCampaignSecurity(ShowroomCampaignCase):
 
     def test_campaigns_stay_in_their_company(self):
         other_company = self.env["res.company"].create({"name": "Other Showroom"})
-        other = self.env["showroom.campaign"].with_company(other_company).create(
-            {"name": "Elsewhere", "date_start": self.TODAY, "date_end": self.TODAY, "campaign_type": "other"}
+        other = (
+            self.env["showroom.campaign"]
+            .with_company(other_company)
+            .create({"name": "Elsewhere", "date_start": self.TODAY, "date_end": self.TODAY, "campaign_type": "other"})
         )
         self.assertEqual(other.company_id, other_company)
         for user in (self.consultant, self.manager, self.telemarketing):
@@ -355,8 +369,16 @@ class TestCampaignSecurity(ShowroomCampaignCase):
         self.assertNotIn(other, Campaign.with_context(allowed_company_ids=self.company.ids).search([]))
         self.assertIn(other, Campaign.with_context(allowed_company_ids=(self.company | other_company).ids).search([]))
         # a delivery in the fixture's company is never paid by the other company's campaign
-        other.write({"campaign_type": "referral", "loyalty_program_id": False, "reward_type": "gift_product",
-                     "gift_product_id": self.dashcam.id, "state": "running", "date_end": self.TODAY + timedelta(1)})
+        other.write(
+            {
+                "campaign_type": "referral",
+                "loyalty_program_id": False,
+                "reward_type": "gift_product",
+                "gift_product_id": self.dashcam.id,
+                "state": "running",
+                "date_end": self.TODAY + timedelta(1),
+            }
+        )
         self.referral_campaign.action_close()
         self.assertFalse(self._rewards(vehicle_id=self._sell(referrer=self.old_customer).id))
 
@@ -372,9 +394,13 @@ class TestCampaignConcurrency(ShowroomCampaignCase):
     def test_budget_lock_serializes_issuers(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            campaign_id = env["showroom.campaign"].create(
-                {"name": "Concurrent", "campaign_type": "other", "date_start": self.TODAY, "date_end": self.TODAY}
-            ).id
+            campaign_id = (
+                env["showroom.campaign"]
+                .create(
+                    {"name": "Concurrent", "campaign_type": "other", "date_start": self.TODAY, "date_end": self.TODAY}
+                )
+                .id
+            )
         try:
             with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
                 campaign_a = api.Environment(cr_a, SUPERUSER_ID, {})["showroom.campaign"].browse(campaign_id)

@@ -34,10 +34,12 @@ class TestCampaignReport(ShowroomCampaignCase):
         vehicles = [self._sell(referrer=self.old_customer, mobile=f"1390013900{i}") for i in range(3)]
         with freeze_time("2026-03-12 03:00:00"):
             self._return(self._delivery_picking(vehicles[0]), vehicles[0].lot_id)
-        self._create_lead(showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id,
-                          mobile="13700137000")
-        lost = self._create_lead(showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id,
-                                 mobile="13700137001")
+        self._create_lead(
+            showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id, mobile="13700137000"
+        )
+        lost = self._create_lead(
+            showroom_channel_id=self.referral.id, showroom_referrer_id=self.old_customer.id, mobile="13700137001"
+        )
         lost.action_set_lost()
         self.env["crm.lead"].create({"name": "Web form", "type": "lead", "campaign_id": referral.utm_campaign_id.id})
         # trade-in: one delivery rewarded with the gift
@@ -72,11 +74,15 @@ class TestCampaignReport(ShowroomCampaignCase):
     def test_report_by_company(self):
         other_company = self.env["res.company"].create({"name": "Other Showroom"})
         other = self._create_campaign(
-            name="Elsewhere", company_id=other_company.id, loyalty_program_id=False, campaign_type="other",
+            name="Elsewhere",
+            company_id=other_company.id,
+            loyalty_program_id=False,
+            campaign_type="other",
             date_end=self.TODAY + timedelta(days=1),
         )
-        self.env["crm.lead"].create({"name": "There", "campaign_id": other.utm_campaign_id.id,
-                                     "company_id": other_company.id})
+        self.env["crm.lead"].create(
+            {"name": "There", "campaign_id": other.utm_campaign_id.id, "company_id": other_company.id}
+        )
         self._sell(referrer=self.old_customer)
         self.assertEqual(set(self._totals()), {self.referral_campaign}, "the manager's company only")
         self.assertIn(other, self._totals(user=self.env.user))

@@ -307,6 +307,35 @@ class ShowroomCampaign(models.Model):
     def action_draft(self):
         self.write({"state": "draft"})
 
+    def action_issue_pending_rewards(self):
+        """After the budget was raised (or the period or eligibility changed): issue
+        the rewards the running campaign owes for vehicles delivered in its period
+        and not rewarded yet, by the same rule and exactly-once guarantee as on
+        delivery day."""
+        self.ensure_one()
+        if self.state != "running":
+            raise UserError(_("Only a running campaign issues rewards."))
+        vehicles = self.env["showroom.vehicle"].search(
+            [
+                ("state", "=", "delivered"),
+                ("company_id", "=", self.company_id.id),
+                ("delivery_date", ">=", self.date_start),
+                ("delivery_date", "<=", self.date_end),
+            ]
+        )
+        # sudo: like on delivery day, the reward creates loyalty cards and gift
+        # deliveries the manager may not create by hand; only this campaign pays
+        rewards = self.env["showroom.campaign.reward"].sudo()._showroom_issue_for_deliveries(vehicles, campaigns=self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if rewards else "info",
+                "message": _("%s reward(s) issued.", len(rewards)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_view_rewards(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_campaign_reward_action")
@@ -431,8 +460,8 @@ class ShowroomCampaign(models.Model):
             for partner, vehicle in refused
         ]
         body = _(
-            "Budget exhausted: no reward was issued to %(customers)s. Raise the budget and issue it by hand if "
-            "the campaign should still pay it.",
+            "Budget exhausted: no reward was issued to %(customers)s. To pay them, raise the budget and click "
+            "“Issue pending rewards”.",
             customers=", ".join(lines),
         )
         self._message_log(body=body)

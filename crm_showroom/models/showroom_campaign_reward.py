@@ -14,8 +14,8 @@ class ShowroomCampaignReward(models.Model):
     campaign, vehicle and kind (a unique constraint in the database):
 
     - referral: the vehicle's opportunity came through a channel that records a
-      referring customer (R2.5, ``crm.lead.showroom_referrer_id``): the referring
-      customer is rewarded;
+      referring customer (R2.5, ``crm.lead.showroom_referrer_id``) other than the
+      buyer: the referring customer is rewarded;
     - repurchase: the buyer (the vehicle's owner) already owned another vehicle
       delivered by the showroom on an earlier day, still theirs: the buyer is
       rewarded;
@@ -101,18 +101,21 @@ class ShowroomCampaignReward(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _showroom_issue_for_deliveries(self, vehicles):
+    def _showroom_issue_for_deliveries(self, vehicles, campaigns=None):
         """R6.3: issue the rewards the delivery of ``vehicles`` earns (see the class
         docstring). Batched: one search of campaigns, of earlier vehicles and of
         existing rewards, one eligibility search per campaign, one create. Safe to
         run again: what was issued (or cancelled) for a vehicle is not issued again.
-        Returns the rewards issued."""
+        ``campaigns``: only these campaigns pay (default: all). Returns the rewards
+        issued."""
         vehicles = vehicles.filtered(lambda v: v.state == "delivered" and v.partner_id and v.delivery_date)
         if not vehicles:
             return self.browse()
         dates = vehicles.mapped("delivery_date")
+        domain = [("id", "in", campaigns.ids)] if campaigns is not None else []
         campaigns = self.env["showroom.campaign"].search(
             [
+                *domain,
                 ("state", "=", "running"),
                 ("campaign_type", "in", [kind for kind, _label in REWARD_KINDS]),
                 ("company_id", "in", vehicles.company_id.ids),
@@ -183,8 +186,14 @@ class ShowroomCampaignReward(models.Model):
         candidates = []
         for vehicle in vehicles:
             lead = vehicle.opportunity_id
-            if lead.showroom_channel_id.companion == "referrer" and lead.showroom_referrer_id:
-                candidates.append((vehicle, "referral", lead.showroom_referrer_id))
+            referrer = lead.showroom_referrer_id
+            # nobody is rewarded for referring themselves
+            if (
+                lead.showroom_channel_id.companion == "referrer"
+                and referrer
+                and (referrer.commercial_partner_id != vehicle.partner_id)
+            ):
+                candidates.append((vehicle, "referral", referrer))
             if any(
                 other != vehicle and other.delivery_date and other.delivery_date < vehicle.delivery_date
                 for other in earlier[vehicle.partner_id.id]

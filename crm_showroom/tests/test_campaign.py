@@ -70,6 +70,9 @@ class TestCampaignRewards(ShowroomCampaignCase):
         self.referral_campaign.action_close()
         referred = self._sell(referrer=self.old_customer, mobile="13900139000")
         self.assertFalse(self._rewards(vehicle_id=referred.id), "a closed campaign pays nothing")
+        self.referral_campaign.action_start()
+        themselves = self._sell(referrer=self.customer, mobile="13700137000")
+        self.assertFalse(self._rewards(vehicle_id=themselves.id), "nobody is rewarded for referring themselves")
 
     def test_delivery_outside_the_period(self):
         self.referral_campaign.date_end = self.TODAY - timedelta(days=1)
@@ -187,6 +190,15 @@ class TestCampaignRewards(ShowroomCampaignCase):
             self._sell(referrer=self.old_customer, mobile="13600136000")
             in self._rewards(campaign_id=self.referral_campaign.id).vehicle_id
         )
+        # the manager raises the budget and issues what was refused, once
+        self.referral_campaign.with_user(self.manager).budget = 3000.0
+        self.referral_campaign.with_user(self.manager).action_issue_pending_rewards()
+        self.assertEqual(self._rewards(vehicle_id=over[0].id).state, "issued")
+        self.assertEqual(self._rewards(vehicle_id=over[1].id).state, "issued")
+        self.assertEqual(self._rewards(vehicle_id=rewarded[0].id).state, "cancelled", "a return is not paid again")
+        self.assertEqual(self.referral_campaign.spent, 2000.0)
+        self.referral_campaign.with_user(self.manager).action_issue_pending_rewards()
+        self.assertEqual(self.referral_campaign.spent, 2000.0)
 
     def test_query_count_no_query_per_vehicle(self):
         """Issuing the rewards of a batch of deliveries costs the same number of

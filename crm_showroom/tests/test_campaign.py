@@ -366,6 +366,26 @@ class TestCampaignSecurity(ShowroomCampaignCase):
         with self.assertRaises(AccessError):
             self.env["showroom.campaign.report"].with_user(user).search([])
 
+    def test_forms_open_for_every_group(self):
+        """The partner form (referral graph), the campaign and reward forms and the
+        report open for each group that reads them, with the fields it may read."""
+        finance = mail_new_test_user(
+            self.env, login="sr_finance", name="Sun Finance", groups="crm_showroom.group_showroom_finance"
+        )
+        for user in (self.manager, self.consultant, self.telemarketing, finance):
+            arch = self.env["res.partner"].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            self.assertEqual(
+                "showroom_campaign_reward_ids" in arch, user != finance, f"rewards on the partner for {user.name}"
+            )
+            self.assertEqual("showroom_referral_ids" in arch, user != finance and user != self.telemarketing)
+        for user in (self.manager, self.consultant, self.telemarketing):
+            for model in ("showroom.campaign", "showroom.campaign.reward"):
+                views = self.env[model].with_user(user).get_views([(False, "form"), (False, "list")])
+                self.assertTrue(views["views"]["form"]["arch"])
+            reward_form = self.env["showroom.campaign.reward"].with_user(user).get_views([(False, "form")])
+            self.assertEqual("lead_id" in reward_form["views"]["form"]["arch"], user != self.telemarketing)
+        self.env["showroom.campaign.report"].with_user(self.manager).get_views([(False, "pivot"), (False, "graph")])
+
     def test_campaigns_stay_in_their_company(self):
         other_company = self.env["res.company"].create({"name": "Other Showroom"})
         other = (

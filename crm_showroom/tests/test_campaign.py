@@ -111,6 +111,21 @@ class TestCampaignRewards(ShowroomCampaignCase):
         self.assertEqual(self.referral_campaign.spent, 0.0, "a cancelled reward costs nothing")
         self.assertFalse(reward.activity_ids)
 
+    def test_vehicle_delivered_again_not_paid_twice(self):
+        """A vehicle returned and delivered again (the same VIN) is one vehicle: the
+        campaign paid (then cancelled) its reward once and does not pay it again."""
+        vehicle = self._sell(referrer=self.old_customer)
+        with freeze_time("2026-03-12 03:00:00"):
+            self._return(self._delivery_picking(vehicle), vehicle.lot_id)
+            order = self._create_order(vehicle.opportunity_id)
+            order.action_confirm()
+            self.assertEqual(self._deliver_order(order, lots=vehicle.lot_id), vehicle)
+        self.assertEqual(vehicle.state, "delivered")
+        reward = self._rewards(vehicle_id=vehicle.id)
+        self.assertEqual(len(reward), 1)
+        self.assertEqual(reward.state, "cancelled")
+        self.assertEqual(self.referral_campaign.spent, 0.0)
+
     def test_used_reward_flagged_on_return(self):
         vehicle = self._sell(referrer=self.old_customer)
         reward = self._rewards(vehicle_id=vehicle.id)

@@ -7,11 +7,12 @@
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city"],
+    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "loyalty"],
     "data": [
         "security/crm_showroom_security.xml",
         "security/ir.model.access.csv",
         "security/showroom_vehicle_security.xml",
+        "security/showroom_campaign_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
         "data/showroom_feedback_reason_data.xml",
@@ -40,9 +41,12 @@
         "views/account_payment_term_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/showroom_campaign_views.xml",
+        "views/showroom_campaign_reward_views.xml",
         "report/showroom_receivable_report_views.xml",
         "report/showroom_statement_report.xml",
         "report/showroom_statement_templates.xml",
+        "report/showroom_campaign_report_views.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [
@@ -50,6 +54,7 @@
         "demo/crm_showroom_product_demo.xml",
         "demo/crm_showroom_demo.xml",
         "demo/crm_showroom_sale_demo.xml",
+        "demo/crm_showroom_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models, modules, tools
@@ -38,6 +39,10 @@ SHOWROOM_ENTRY_FIELDS = (
     "showroom_qq",
     "showroom_wechat",
 )
+
+
+# Fields of the lead's source whose change may tag it with a campaign (R6.3).
+SHOWROOM_CAMPAIGN_FIELDS = ("team_id", "partner_id", "showroom_channel_id", "showroom_trade_in")
 
 
 class CrmLead(models.Model):
@@ -422,6 +427,7 @@ class CrmLead(models.Model):
         open_leads = leads._showroom_filter_open()
         if open_leads:
             open_leads._showroom_create_followups(kind="first")
+        leads._showroom_apply_campaigns(created=fields.Datetime.now())
         return leads
 
     def write(self, vals):
@@ -444,6 +450,8 @@ class CrmLead(models.Model):
             # restored, reopened, converted or moved into a showroom team: the
             # opportunity is (again) new to the rule and gets the 48-hour follow-up
             self._showroom_schedule_missing_followups(kind="first")
+        if any(fname in vals for fname in SHOWROOM_CAMPAIGN_FIELDS):
+            self._showroom_apply_campaigns()
         return result
 
     def toggle_active(self):
@@ -848,3 +856,19 @@ class CrmLead(models.Model):
         leads = leads.filtered(lambda lead: lead.id not in ordered)
         for grade, group in leads.grouped("showroom_grade_before_order_id").items():
             group.write({"showroom_grade_id": grade.id, "showroom_grade_before_order_id": False})
+
+    # ------------------------------------------------------------
+    # CAMPAIGNS (R6.3)
+    # ------------------------------------------------------------
+
+    def _showroom_apply_campaigns(self, created=None):
+        """R6.3: a showroom lead without a UTM campaign, created while a campaign
+        matching its source runs, carries that campaign (see
+        ``showroom.campaign._showroom_match_leads``); its delivery then pays that
+        campaign's reward first."""
+        matches = self.env["showroom.campaign"]._showroom_match_leads(self, created=created)
+        by_campaign = defaultdict(lambda: self.browse())
+        for lead, campaign in matches.items():
+            by_campaign[campaign] |= lead
+        for campaign, leads in by_campaign.items():
+            leads.write({"campaign_id": campaign.utm_campaign_id.id})

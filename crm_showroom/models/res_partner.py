@@ -372,3 +372,74 @@ class ResPartner(models.Model):
             "domain": domain,
             "context": {"create": False},
         }
+
+    # ------------------------------------------------------------
+    # REFERRALS AND CAMPAIGN REWARDS (R2.5, R6.3)
+    # ------------------------------------------------------------
+    # The referral graph: the prospects this customer referred (opportunities whose
+    # referring customer they are), those who bought (won), the rewards received.
+
+    showroom_referral_ids = fields.One2many(
+        "crm.lead",
+        "showroom_referrer_id",
+        string="Referrals",
+        groups="sales_team.group_sale_salesman",
+    )
+    showroom_referral_count = fields.Integer(
+        string="Referred", compute="_compute_showroom_referrals", groups="sales_team.group_sale_salesman"
+    )
+    showroom_referral_won_count = fields.Integer(
+        string="Referred who bought",
+        compute="_compute_showroom_referrals",
+        groups="sales_team.group_sale_salesman",
+    )
+    showroom_campaign_reward_ids = fields.One2many(
+        "showroom.campaign.reward",
+        "partner_id",
+        string="Campaign rewards",
+        groups="crm_showroom.group_showroom_consultant,crm_showroom.group_showroom_telemarketing",
+    )
+    showroom_campaign_reward_count = fields.Integer(
+        string="Rewards",
+        compute="_compute_showroom_campaign_reward_count",
+        groups="crm_showroom.group_showroom_consultant,crm_showroom.group_showroom_telemarketing",
+    )
+
+    def _compute_showroom_referrals(self):
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        referred = dict(
+            Lead._read_group([("showroom_referrer_id", "in", self.ids)], ["showroom_referrer_id"], ["__count"])
+        )
+        won = dict(
+            Lead._read_group(
+                [("showroom_referrer_id", "in", self.ids), ("stage_id.is_won", "=", True)],
+                ["showroom_referrer_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.showroom_referral_count = referred.get(partner._origin, 0)
+            partner.showroom_referral_won_count = won.get(partner._origin, 0)
+
+    def _compute_showroom_campaign_reward_count(self):
+        counts = dict(
+            self.env["showroom.campaign.reward"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "!=", "cancelled")], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.showroom_campaign_reward_count = counts.get(partner._origin, 0)
+
+    def action_showroom_view_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
+        action["domain"] = [("showroom_referrer_id", "=", self.id)]
+        action["context"] = {"active_test": False, "default_showroom_referrer_id": self.id}
+        return action
+
+    def action_showroom_view_campaign_rewards(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_campaign_reward_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

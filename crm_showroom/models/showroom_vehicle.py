@@ -321,6 +321,8 @@ class ShowroomVehicle(models.Model):
         }
         move_lines.move_id.sale_line_id.order_id._showroom_win_delivered_opportunities()
         vehicles._showroom_launch_post_purchase_plan(intros=intros)
+        # R6.3: referral, repurchase and trade-in rewards of running campaigns
+        self.env["showroom.campaign.reward"]._showroom_issue_for_deliveries(vehicles)
         return vehicles
 
     @api.model
@@ -346,6 +348,8 @@ class ShowroomVehicle(models.Model):
         for return_date, group in by_date.items():
             group.write({"state": "returned", "partner_id": False, "return_date": return_date})
         self.env["mail.activity"]._showroom_close_open_followups(vehicles, "returned")
+        # R6.3: unused rewards of the returned vehicles are cancelled, used ones flagged
+        self.env["showroom.campaign.reward"]._showroom_cancel_for_returns(vehicles)
         message = _("Returned by the customer on %(date)s: ownership cleared and open follow-ups closed.")
         dates = {day: format_date(self.env, day) for day in by_date}
         vehicles._message_log_batch(

@@ -20,3 +20,4 @@ from . import sale_order
 from . import account_payment_term_line
 from . import res_company
 from . import res_config_settings
+from . import showroom_visit

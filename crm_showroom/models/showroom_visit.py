@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.visit import visit_match_state
 
@@ -170,6 +170,10 @@ class ShowroomVisit(models.Model):
         return visits
 
     def write(self, vals):
+        if vals.get("user_id") and vals["user_id"] != self.env.uid and not self.env.su:
+            # record rules check a write before it: a consultant's card stays theirs
+            if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
+                raise AccessError(_("Only showroom managers give a visit card to another consultant."))
         if vals.get("mobile"):
             if len(self.company_id) > 1:  # each in the country of its company
                 for visit in self:
@@ -187,19 +191,16 @@ class ShowroomVisit(models.Model):
     # ------------------------------------------------------------
 
     def action_create_opportunity(self):
-        """R2.1: a new showroom opportunity from the card, in one click — customer
-        name, mobile, car wanted, test drive, the walk-in channel, the consultant
-        and their showroom team. When the entry standard (R2.2, R5.2) asks for more
-        than the card knows (grade, address...), the opportunity form opens filled
-        in, and saving it links the card."""
+        """R2.1: a new showroom opportunity from the card, in one click: the
+        opportunity form opens filled in from it — customer name, mobile, car
+        wanted, test drive, remarks, the walk-in channel, the consultant and their
+        showroom team. The card does not know what else the entry standard asks
+        (R2.2, R5.2: grade, purchase type, address), so the consultant completes it
+        there; saving it links the card (``crm.lead.create``)."""
         self.ensure_one()
         if self.lead_id:
             raise UserError(_("The visit of %s is already linked to an opportunity.", self.partner_name))
         values = self._showroom_prepare_lead_values()
-        Lead = self.env["crm.lead"].with_context(showroom_visit_id=self.id)
-        if not Lead.new(values)._showroom_missing_fields():
-            Lead.create(values)  # links this visit (crm.lead.create)
-            return self.action_open_lead()
         return {
             "name": _("New opportunity"),
             "type": "ir.actions.act_window",

@@ -45,6 +45,7 @@
         "report/showroom_receivable_report_views.xml",
         "report/showroom_statement_report.xml",
         "report/showroom_statement_templates.xml",
+        "report/showroom_followup_dashboard_views.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [

@@ -53,6 +53,7 @@
         "demo/crm_showroom_product_demo.xml",
         "demo/crm_showroom_demo.xml",
         "demo/crm_showroom_sale_demo.xml",
+        "demo/crm_showroom_visit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import BaseCase, Form, tagged
+from odoo.tests import BaseCase, Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_showroom.tools.visit import normalize_name, visit_match_state
@@ -258,3 +258,27 @@ class TestShowroomVisitSecurity(ShowroomVisitCase):
         user = mail_new_test_user(self.env, login="sr_plain", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.Visit.with_user(user).search([])
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_visit", "showroom_demo")
+class TestShowroomVisitDemo(TransactionCase):
+    """The demo's day of visit cards: matched ones, one unmatched, one mismatched."""
+
+    def test_demo_visits(self):
+        visit = self.env.ref("crm_showroom.visit_li_suv", raise_if_not_found=False)
+        if not visit:
+            self.skipTest("crm_showroom's demo data is not loaded")
+        self.assertEqual(visit.lead_id, self.env.ref("crm_showroom.lead_li_suv"))
+        self.assertEqual(visit.match_state, "matched")
+        self.assertEqual(visit.mobile, "+86 138 0312 7561")
+        self.assertEqual(self.env.ref("crm_showroom.visit_ma_walk_in").match_state, "unmatched")
+        mismatch = self.env.ref("crm_showroom.visit_yang_sedan")
+        self.assertEqual(mismatch.lead_id, self.env.ref("crm_showroom.lead_yang_sedan"))
+        self.assertEqual(mismatch.match_state, "mismatch")
+        visits = self.env["showroom.visit"].search([("company_id", "=", self.env.ref("crm_showroom.company_showroom").id)])
+        self.assertEqual(visits.mapped("match_state").count("matched"), 5)
+        consultant = self.env.ref("crm_showroom.user_consultant1")
+        self.assertEqual(
+            self.env["showroom.visit"].with_user(consultant).search([]).user_id, consultant,
+            "a demo consultant sees their own cards",
+        )

@@ -868,9 +868,11 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def _compute_showroom_visit_count(self):
-        counts = dict(
-            self.env["showroom.visit"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
-        ) if self.ids else {}
+        counts = (
+            dict(self.env["showroom.visit"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+            if self.ids
+            else {}
+        )
         for lead in self:
             lead.showroom_visit_count = counts.get(lead._origin, 0)
 
@@ -879,11 +881,15 @@ class CrmLead(models.Model):
         """R7.2: the first visit card of the customer, or the opportunity's creation if earlier."""
         # sudo: the registration time counts every visit card of the customer, the
         # other consultants' too
-        first_visits = dict(
-            self.env["showroom.visit"].sudo()._read_group(
-                [("lead_id", "in", self._origin.ids)], ["lead_id"], ["date_in:min"]
+        first_visits = (
+            dict(
+                self.env["showroom.visit"]
+                .sudo()
+                ._read_group([("lead_id", "in", self._origin.ids)], ["lead_id"], ["date_in:min"])
             )
-        ) if self._origin.ids else {}
+            if self._origin.ids
+            else {}
+        )
         for lead in self:
             dates = [lead.create_date, first_visits.get(lead._origin)]
             dates += lead.showroom_visit_ids.mapped("date_in") if not lead._origin else []
@@ -913,7 +919,11 @@ class CrmLead(models.Model):
         action.update(
             name=_("Visits of %s", self.name),
             domain=[("lead_id", "=", self.id)],
-            context={"default_lead_id": self.id, "default_partner_name": self.contact_name or self.partner_name,
-                     "default_mobile": self.mobile, "default_visit_type": "return"},
+            context={
+                "default_lead_id": self.id,
+                "default_partner_name": self.contact_name or self.partner_name,
+                "default_mobile": self.mobile,
+                "default_visit_type": "return",
+            },
         )
         return action

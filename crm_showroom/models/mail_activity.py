@@ -104,11 +104,14 @@ class MailActivity(models.Model):
     showroom_reviewed_by_id = fields.Many2one("res.users", string="Reviewed by", readonly=True, copy=False)
     showroom_reviewed_date = fields.Datetime(string="Reviewed on", readonly=True, copy=False)
     showroom_lead_grade_id = fields.Many2one(
-        "showroom.grade", string="Grade", compute="_compute_showroom_lead_followup",
+        "showroom.grade",
+        string="Grade",
+        compute="_compute_showroom_lead_followup",
         help="The grade of the follow-up's opportunity now.",
     )
     showroom_lead_next_date = fields.Date(
-        string="Next follow-up", compute="_compute_showroom_lead_followup",
+        string="Next follow-up",
+        compute="_compute_showroom_lead_followup",
         help="When the opportunity's next open follow-up is due.",
     )
 
@@ -147,13 +150,13 @@ class MailActivity(models.Model):
         """R8.3: the review queue shows the opportunity's grade and its next follow-up."""
         lead_ids = {act.res_id for act in self if act.res_model == "crm.lead" and act.res_id}
         leads = self.env["crm.lead"].with_context(active_test=False).search([("id", "in", list(lead_ids))])
-        next_dates = dict(
-            self.with_context(active_test=True)._read_group(
-                [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids), *self._showroom_open_followup_domain()],
-                ["res_id"],
-                ["date_deadline:min"],
-            )
-        ) if leads else {}
+        open_followups = [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
+        open_followups += self._showroom_open_followup_domain()
+        next_dates = (
+            dict(self.with_context(active_test=True)._read_group(open_followups, ["res_id"], ["date_deadline:min"]))
+            if leads
+            else {}
+        )
         leads_by_id = {lead.id: lead for lead in leads}
         for activity in self:
             lead = leads_by_id.get(activity.res_id) if activity.res_model == "crm.lead" else None

@@ -47,8 +47,10 @@ class ShowroomVisit(models.Model):
         tracking=True,
     )
     partner_name = fields.Char(string="Customer name", required=True, tracking=True)
-    mobile = fields.Char(string="Mobile", index="btree_not_null", tracking=True)
-    party_size = fields.Integer(string="Party size", default=1, help="How many people came with the customer, the customer included.")
+    mobile = fields.Char(index="btree_not_null", tracking=True)
+    party_size = fields.Integer(
+        string="Party size", default=1, help="How many people came with the customer, the customer included."
+    )
     visit_type = fields.Selection(
         [("first", "First visit"), ("return", "Return visit")],
         string="Visit",
@@ -79,9 +81,7 @@ class ShowroomVisit(models.Model):
         compute="_compute_lead_candidate_ids",
         help="The consultant's open showroom opportunities with this mobile number.",
     )
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     match_state = fields.Selection(
         [("matched", "Matched"), ("unmatched", "No opportunity"), ("mismatch", "Name or mobile differ")],
         string="Card vs CRM",
@@ -94,8 +94,11 @@ class ShowroomVisit(models.Model):
 
     _sql_constraints = [
         ("party_size_positive", "CHECK(party_size >= 1)", "A visit has at least one visitor."),
-        ("date_out_after_date_in", "CHECK(date_out IS NULL OR date_out >= date_in)",
-         "A visitor leaves after arriving."),
+        (
+            "date_out_after_date_in",
+            "CHECK(date_out IS NULL OR date_out >= date_in)",
+            "A visitor leaves after arriving.",
+        ),
     ]
 
     # ------------------------------------------------------------
@@ -113,8 +116,13 @@ class ShowroomVisit(models.Model):
             visit.lead_candidate_ids = visit._showroom_find_leads()
 
     @api.depends(
-        "lead_id", "partner_name", "mobile",
-        "lead_id.mobile", "lead_id.contact_name", "lead_id.partner_name", "lead_id.partner_id.name",
+        "lead_id",
+        "partner_name",
+        "mobile",
+        "lead_id.mobile",
+        "lead_id.contact_name",
+        "lead_id.partner_name",
+        "lead_id.partner_id.name",
     )
     def _compute_match_state(self):
         for visit in self:
@@ -267,7 +275,9 @@ class ShowroomVisit(models.Model):
             [
                 ("is_showroom", "=", True),
                 ("company_id", "in", (self.company_id.id, False)),
-                "|", ("member_ids", "in", self.user_id.ids), ("user_id", "=", self.user_id.id),
+                "|",
+                ("member_ids", "in", self.user_id.ids),
+                ("user_id", "=", self.user_id.id),
             ],
             limit=1,
         )

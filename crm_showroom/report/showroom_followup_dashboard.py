@@ -22,8 +22,8 @@ class ShowroomFollowupDashboard(models.Model):
     _order = "overdue_count desc, missing_count desc, today_count desc, id"
 
     user_id = fields.Many2one("res.users", string="Consultant", readonly=True)
-    grade_id = fields.Many2one("showroom.grade", string="Grade", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    grade_id = fields.Many2one("showroom.grade", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     today_count = fields.Integer(string="Due today", readonly=True)
     overdue_count = fields.Integer(string="Overdue", readonly=True)
     missing_count = fields.Integer(

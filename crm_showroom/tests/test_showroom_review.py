@@ -41,8 +41,11 @@ class TestFollowupReview(ShowroomCase):
         action = self.action.sudo()
         context = dict(literal_eval(action.context), active_test=False)
         domain = [*literal_eval(action.domain), ("showroom_reviewed", "=", False)]
-        return self.env["mail.activity"].with_user(user).with_context(context).search(
-            domain, order="date_done asc, id asc"
+        return (
+            self.env["mail.activity"]
+            .with_user(user)
+            .with_context(**context)
+            .search(domain, order="date_done asc, id asc")
         )
 
     def test_queue_oldest_first_with_feedback_grade_and_next(self):
@@ -57,9 +60,9 @@ class TestFollowupReview(ShowroomCase):
 
     def test_instruction_reviews_and_notifies(self):
         wizard = Form(
-            self.env["showroom.followup.instruction"].with_user(self.manager).with_context(
-                default_activity_id=self.early.id
-            )
+            self.env["showroom.followup.instruction"]
+            .with_user(self.manager)
+            .with_context(default_activity_id=self.early.id)
         )
         wizard.instruction = "Invite him to Saturday's test-drive day."
         with freeze_time("2026-03-11 01:00:00"):
@@ -121,8 +124,10 @@ class TestFollowupDashboard(ShowroomCase):
         cls.due_9 = cls._lead_due(cls.consultant, date(2026, 3, 9), "A")
         cls.due_10_h = cls._lead_due(cls.consultant, date(2026, 3, 10), "H")
         cls.paris_due_10 = cls._lead_due(cls.consultant_2, date(2026, 3, 10), "A")
-        cls.missing = cls.env["crm.lead"].with_context(mail_activity_automation_skip=True).create(
-            cls._lead_values(name="No follow-up", showroom_grade_id=cls.grades["B"].id)
+        cls.missing = (
+            cls.env["crm.lead"]
+            .with_context(mail_activity_automation_skip=True)
+            .create(cls._lead_values(name="No follow-up", showroom_grade_id=cls.grades["B"].id))
         )
         cls.planned = cls._lead_due(cls.consultant, date(2026, 3, 14), "A")
 
@@ -191,7 +196,10 @@ class TestFollowupDashboard(ShowroomCase):
             self.Dashboard.with_user(self.consultant).search([])
         other_company = self.env["res.company"].create({"name": "Other Showroom"})
         other_manager = mail_new_test_user(
-            self.env, login="sr_other_mgr", company_id=other_company.id, company_ids=[(6, 0, other_company.ids)],
+            self.env,
+            login="sr_other_mgr",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
             groups="crm_showroom.group_showroom_manager",
         )
         with freeze_time(BEFORE_SHANGHAI_MIDNIGHT):

@@ -19,16 +19,32 @@ class TestShowroomVisitTour(HttpCase, ShowroomVisitCase):
         returning = self.Visit.search([("partner_name", "=", "孙先生")])
         self.assertRecordValues(
             returning,
-            [{"lead_id": self.lead.id, "match_state": "matched", "mobile": "+86 138 0013 8000", "party_size": 2,
-              "user_id": self.consultant.id}],
+            [
+                {
+                    "lead_id": self.lead.id,
+                    "match_state": "matched",
+                    "mobile": "+86 138 0013 8000",
+                    "party_size": 2,
+                    "user_id": self.consultant.id,
+                }
+            ],
         )
         new = self.Visit.search([("partner_name", "=", "周女士")])
         self.assertEqual(len(new), 1)
         lead = new.lead_id
         self.assertRecordValues(
             lead,
-            [{"contact_name": "周女士", "mobile": "+86 150 0015 0000", "user_id": self.consultant.id,
-              "team_id": self.team.id, "showroom_channel_id": self.walk_in.id, "showroom_test_drive": "done",
-              "showroom_grade_id": self.grades["A"].id, "showroom_registered_at": new.date_in}],
+            [
+                {
+                    "contact_name": "周女士",
+                    "mobile": "+86 150 0015 0000",
+                    "user_id": self.consultant.id,
+                    "team_id": self.team.id,
+                    "showroom_channel_id": self.walk_in.id,
+                    "showroom_test_drive": "done",
+                    "showroom_grade_id": self.grades["A"].id,
+                    "showroom_registered_at": new.date_in,
+                }
+            ],
         )
         self.assertEqual(new.match_state, "matched")

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -112,8 +114,9 @@ class ShowroomVisit(models.Model):
 
     @api.depends("mobile", "user_id", "company_id")
     def _compute_lead_candidate_ids(self):
+        leads_by_visit = self._showroom_find_leads()
         for visit in self:
-            visit.lead_candidate_ids = visit._showroom_find_leads()
+            visit.lead_candidate_ids = leads_by_visit[visit]
 
     @api.depends(
         "lead_id",
@@ -244,27 +247,36 @@ class ShowroomVisit(models.Model):
         return self.env["crm.lead"]._showroom_format_mobile(number, country=company.country_id)
 
     def _showroom_find_leads(self):
-        """The consultant's open showroom opportunities in the visit's company whose
-        mobile is the visit's."""
-        self.ensure_one()
-        if not self.mobile or not self.user_id:
-            return self.env["crm.lead"]
+        """``{visit: leads}``: for each of these visits, its consultant's open
+        showroom opportunities in the visit's company whose mobile is the visit's.
+        One query for all the visits (an import of a day's cards)."""
         Lead = self.env["crm.lead"]
-        return Lead.search(
+        result = {visit: Lead for visit in self}
+        visits = self.filtered(lambda visit: visit.mobile and visit.user_id)
+        if not visits:
+            return result
+        leads = Lead.search(
             [
                 *Lead._showroom_open_domain(),
-                ("mobile", "=", self.mobile),
-                ("user_id", "=", self.user_id.id),
-                ("company_id", "in", (self.company_id.id, False)),
+                ("mobile", "in", list(set(visits.mapped("mobile")))),
+                ("user_id", "in", visits.user_id.ids),
+                ("company_id", "in", [*visits.company_id.ids, False]),
             ],
             order="id",
         )
+        by_key = defaultdict(lambda: Lead)
+        for lead in leads:
+            by_key[lead.mobile, lead.user_id.id] |= lead
+        for visit in visits:
+            result[visit] = by_key[visit.mobile, visit.user_id.id].filtered(
+                lambda lead, visit=visit: lead.company_id in (visit.company_id, lead.company_id.browse())
+            )
+        return result
 
     def _showroom_link_single_match(self):
         """Link each of these visits to its consultant's only open showroom
         opportunity of that mobile; with several, the consultant picks."""
-        for visit in self:
-            leads = visit._showroom_find_leads()
+        for visit, leads in self._showroom_find_leads().items():
             if len(leads) == 1:
                 visit.lead_id = leads
 

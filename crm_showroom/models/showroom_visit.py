@@ -171,14 +171,26 @@ class ShowroomVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        companies = self.env["res.company"].browse({vals["company_id"] for vals in vals_list if vals.get("company_id")})
-        for vals in vals_list:
+        defaults = self.default_get(["user_id", "company_id"])
+        companies = self.env["res.company"].browse(
+            {vals.get("company_id") or defaults.get("company_id") for vals in vals_list} - {None, False}
+        )
+        keys = {}
+        for index, vals in enumerate(vals_list):
+            company = companies.browse(vals.get("company_id") or defaults.get("company_id")) or self.env.company
             if vals.get("mobile"):
-                company = companies.filtered(lambda c, vals=vals: c.id == vals.get("company_id")) or self.env.company
                 vals["mobile"] = self._showroom_format_mobile(vals["mobile"], company)
-        visits = super().create(vals_list)
-        visits.filtered(lambda visit: not visit.lead_id)._showroom_link_single_match()
-        return visits
+                if not vals.get("lead_id"):
+                    keys[index] = (vals["mobile"], vals.get("user_id") or defaults.get("user_id"), company.id)
+        # the visits created find their opportunity in one query, before they are written
+        leads_by_key = self._showroom_leads_by_key(set(keys.values()))
+        for index, key in keys.items():
+            if len(leads_by_key[key]) == 1:
+                vals_list[index]["lead_id"] = leads_by_key[key].id
+        # a traffic log: who entered a card is its creator; the chatter traces later changes
+        return super(ShowroomVisit, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)).create(
+            vals_list
+        )
 
     def write(self, vals):
         if vals.get("user_id") and vals["user_id"] != self.env.uid and not self.env.su:
@@ -196,6 +208,11 @@ class ShowroomVisit(models.Model):
         if "lead_id" not in vals and any(fname in vals for fname in ("mobile", "user_id", "company_id")):
             self.filtered(lambda visit: not visit.lead_id)._showroom_link_single_match()
         return result
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """No follower nor "assigned to you" email for the consultant of a card: reception
+        logs dozens a day, and the consultant finds theirs in Visit Cards."""
+        return []
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -248,29 +265,37 @@ class ShowroomVisit(models.Model):
 
     def _showroom_find_leads(self):
         """``{visit: leads}``: for each of these visits, its consultant's open
-        showroom opportunities in the visit's company whose mobile is the visit's.
-        One query for all the visits (an import of a day's cards)."""
+        showroom opportunities in the visit's company whose mobile is the visit's."""
+        leads_by_key = self._showroom_leads_by_key(
+            {(visit.mobile, visit.user_id.id, visit.company_id.id) for visit in self}
+        )
+        return {visit: leads_by_key[visit.mobile, visit.user_id.id, visit.company_id.id] for visit in self}
+
+    @api.model
+    def _showroom_leads_by_key(self, keys):
+        """``{(mobile, user id, company id): leads}``: the open showroom opportunities
+        of that salesperson and company (or of no company) with that mobile, for
+        each of ``keys``; one query for all of them (a day's cards imported at once)."""
         Lead = self.env["crm.lead"]
-        result = {visit: Lead for visit in self}
-        visits = self.filtered(lambda visit: visit.mobile and visit.user_id)
-        if not visits:
+        result = defaultdict(lambda: Lead)
+        keys = {key for key in keys if key[0] and key[1]}
+        if not keys:
             return result
+        company_ids = {company_id for _mobile, _user, company_id in keys}
         leads = Lead.search(
             [
                 *Lead._showroom_open_domain(),
-                ("mobile", "in", list(set(visits.mapped("mobile")))),
-                ("user_id", "in", visits.user_id.ids),
-                ("company_id", "in", [*visits.company_id.ids, False]),
+                ("mobile", "in", list({mobile for mobile, _user, _company in keys})),
+                ("user_id", "in", list({user_id for _mobile, user_id, _company in keys})),
+                ("company_id", "in", [*company_ids, False]),
             ],
             order="id",
         )
-        by_key = defaultdict(lambda: Lead)
         for lead in leads:
-            by_key[lead.mobile, lead.user_id.id] |= lead
-        for visit in visits:
-            result[visit] = by_key[visit.mobile, visit.user_id.id].filtered(
-                lambda lead, visit=visit: lead.company_id in (visit.company_id, lead.company_id.browse())
-            )
+            for company_id in [lead.company_id.id] if lead.company_id else company_ids:
+                key = (lead.mobile, lead.user_id.id, company_id)
+                if key in keys:
+                    result[key] |= lead
         return result
 
     def _showroom_link_single_match(self):

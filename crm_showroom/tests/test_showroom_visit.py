@@ -87,6 +87,30 @@ class TestShowroomVisit(ShowroomVisitCase):
         other_mobile = self._visit(user=self.consultant, mobile="139 0013 8000")
         self.assertFalse(other_mobile.lead_id)
 
+    def test_batch_and_import_link_each_card(self):
+        """A day's cards created at once, or imported, find their opportunities like one card."""
+        twice = "+86 139 0013 9000"
+        self._create_lead(user=self.consultant, mobile=twice, name="Mr Qian - SUV")
+        self._create_lead(user=self.consultant, mobile=twice, name="Mr Qian - MPV")
+        theirs = self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id, mobile="13700137000")
+        visits = self.Visit.create(
+            [
+                {"partner_name": "孙先生", "mobile": "138 0013 8000", "user_id": self.consultant.id},
+                {"partner_name": "钱先生", "mobile": twice, "user_id": self.consultant.id},
+                {"partner_name": "孙先生", "mobile": "13700137000", "user_id": self.consultant.id},
+                {"partner_name": "孙先生", "mobile": "13700137000", "user_id": self.consultant_2.id},
+            ]
+        )
+        self.assertEqual(visits.mapped("lead_id"), self.lead | theirs)
+        self.assertEqual([bool(visit.lead_id) for visit in visits], [True, False, False, True])
+        result = self.Visit.with_user(self.consultant).load(
+            ["partner_name", "mobile", "date_in"], [["孙先生", "13800138000", "2026-03-10 02:00:00"]]
+        )
+        self.assertFalse(result["messages"])
+        imported = self.Visit.browse(result["ids"])
+        self.assertEqual(imported.lead_id, self.lead)
+        self.assertEqual(imported.user_id, self.consultant)
+
     def test_onchange_finds_the_opportunity(self):
         with Form(self.Visit.with_user(self.consultant)) as form:
             form.partner_name = "孙先生"

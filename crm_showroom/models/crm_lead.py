@@ -235,9 +235,9 @@ class CrmLead(models.Model):
     )
 
     # VISIT CARDS (R2.1, R7.2)
-    # The showroom's visit cards of the customer; the first visit (else the
-    # opportunity's creation) is its registration time (报备) for ownership rulings.
-    # the visit cards find the customer's opportunities by mobile
+    # The showroom's visit cards of the customer, which find the opportunity by its
+    # mobile (indexed); the first visit (else the opportunity's creation) is its
+    # registration time (报备) for ownership rulings.
     mobile = fields.Char(index="btree_not_null")
     showroom_visit_ids = fields.One2many("showroom.visit", "lead_id", string="Visits")
     showroom_visit_count = fields.Integer(string="Visit count", compute="_compute_showroom_visit_count")

@@ -19,8 +19,7 @@ class ShowroomVisit(models.Model):
     opportunity's registration time (``crm.lead.showroom_registered_at``).
 
     A customer registered by another consultant is not matched: that is an
-    ownership conflict the showroom manager rules on (R7), and only a manager links
-    a card to a colleague's opportunity.
+    ownership conflict the showroom manager rules on (R7).
     """
 
     _name = "showroom.visit"

@@ -194,7 +194,7 @@ class TestFollowupDashboard(ShowroomCase):
     def test_managers_only_and_their_companies(self):
         with self.assertRaises(AccessError):
             self.Dashboard.with_user(self.consultant).search([])
-        other_company = self.env["res.company"].create({"name": "Other Showroom"})
+        other_company = self.env["res.company"].create({"name": "Other Showroom", "country_id": self.china.id})
         other_manager = mail_new_test_user(
             self.env,
             login="sr_other_mgr",
@@ -202,6 +202,15 @@ class TestFollowupDashboard(ShowroomCase):
             company_ids=[(6, 0, other_company.ids)],
             groups="crm_showroom.group_showroom_manager",
         )
+        other_team = self.env["crm.team"].create(
+            {"name": "Other Showroom Team", "is_showroom": True, "company_id": other_company.id}
+        )
+        self.env["crm.lead"].with_context(mail_activity_automation_skip=True).create(
+            self._lead_values(
+                team_id=other_team.id, user_id=other_manager.id, company_id=other_company.id, name="Elsewhere"
+            )
+        )
         with freeze_time(BEFORE_SHANGHAI_MIDNIGHT):
-            self.assertFalse(self._figures(other_manager))
-            self.assertTrue(self._figures(self.manager))
+            self.assertEqual(self._figures(other_manager), {(other_manager, "A"): (0, 0, 1)})
+            self.assertNotIn((other_manager, "A"), self._figures(self.manager))
+            self.assertIn((self.consultant, "A"), self._figures(self.manager))

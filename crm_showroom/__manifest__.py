@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/showroom_vehicle_security.xml",
         "security/showroom_campaign_security.xml",
+        "security/showroom_visit_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
         "data/showroom_feedback_reason_data.xml",
@@ -32,6 +33,7 @@
         "views/mail_activity_views.xml",
         "views/crm_lead_views.xml",
         "views/showroom_vehicle_views.xml",
+        "views/showroom_visit_views.xml",
         "views/product_template_views.xml",
         "views/product_attribute_views.xml",
         "views/res_partner_views.xml",
@@ -47,6 +49,7 @@
         "report/showroom_statement_report.xml",
         "report/showroom_statement_templates.xml",
         "report/showroom_campaign_report_views.xml",
+        "report/showroom_followup_dashboard_views.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [
@@ -55,6 +58,7 @@
         "demo/crm_showroom_demo.xml",
         "demo/crm_showroom_sale_demo.xml",
         "demo/crm_showroom_campaign_demo.xml",
+        "demo/crm_showroom_visit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

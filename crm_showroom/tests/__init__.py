@@ -20,3 +20,6 @@ from . import test_demo
 from . import test_campaign
 from . import test_campaign_report
 from . import test_ui_tour_campaign
+from . import test_showroom_visit
+from . import test_showroom_review
+from . import test_ui_tour_visits

@@ -23,3 +23,4 @@ from . import res_config_settings
 from . import showroom_campaign
 from . import showroom_campaign_reward
 from . import showroom_visit
+from . import ir_cron

@@ -2,7 +2,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models, modules, tools
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_list
@@ -777,8 +777,9 @@ class CrmLead(models.Model):
         time zone in its context).
 
         Works in batches of ``batch_size`` opportunities in id order, reporting
-        progress and committing after each batch (outside tests), so it is safe while
-        users work and resumes where it stopped. A batch that fails is retried one
+        progress and, run as a cron job, committing after each batch
+        (``ir.cron._showroom_batch_done``), so it is safe while users work and
+        resumes where it stopped. A batch that fails is retried one
         opportunity at a time; an opportunity that still fails is logged and skipped."""
         domain = self._showroom_open_domain() + [("showroom_followup_state", "=", "none")]
         remaining = self.search_count(domain)
@@ -803,9 +804,7 @@ class CrmLead(models.Model):
                         failed += 1
                         _logger.exception("Showroom follow-up sweep: no follow-up scheduled on lead %s", lead.id)
             remaining = max(remaining - len(leads), 0)
-            self.env["ir.cron"]._notify_progress(done=fixed, remaining=remaining)
-            if not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._showroom_batch_done(fixed, remaining)
             self.env.invalidate_all()
         _logger.info("Showroom follow-up sweep: %s opportunities given a follow-up, %s failed", fixed, failed)
         return fixed

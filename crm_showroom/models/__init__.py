@@ -20,3 +20,6 @@ from . import sale_order
 from . import account_payment_term_line
 from . import res_company
 from . import res_config_settings
+from . import showroom_odometer
+from . import showroom_mileage_milestone
+from . import showroom_milestone_call

@@ -553,7 +553,8 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         self.assertEqual(
             len(Activity.search([("res_model", "=", "showroom.vehicle"), ("res_id", "=", my_vehicle.id)])), 4
         )
-        my_vehicle.with_user(self.consultant).odometer = 120
+        self.env["showroom.odometer"].with_user(self.consultant).create({"vehicle_id": my_vehicle.id, "km": 120})
+        self.assertEqual(my_vehicle.odometer, 120)
         self.assertEqual(Vehicle.with_user(self.manager).search(ours), my_vehicle | their_vehicle)
 
         finance = mail_new_test_user(
@@ -562,7 +563,9 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         self.assertEqual(Vehicle.with_user(finance).search(ours), my_vehicle | their_vehicle)
         self.assertTrue(self.customer.with_user(finance).showroom_vehicle_count)
         with self.assertRaises(AccessError):
-            my_vehicle.with_user(finance).odometer = 200
+            self.env["showroom.odometer"].with_user(finance).create({"vehicle_id": my_vehicle.id, "km": 200})
+        with self.assertRaises(AccessError):
+            my_vehicle.with_user(finance).plate_number = "冀F·B5678"
         with self.assertRaises(AccessError):
             self.plan.with_user(finance).name = "Renamed"
         self.plan.with_user(self.manager).name = "Post-purchase follow-ups (edited)"

@@ -11,6 +11,11 @@ registry.category("web_tour.tours").add("crm_showroom_mileage_call", {
     url: "/odoo",
     steps: () => [
         {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
             content: "Open the Base Customers app",
             trigger: ".o_app[data-menu-xmlid='crm_showroom.menu_showroom_care_root']",
             run: "click",
@@ -29,11 +34,11 @@ registry.category("web_tour.tours").add("crm_showroom_mileage_call", {
             run: "click",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item:eq(0)",
+            trigger: ".o-autocomplete--dropdown-item:contains(Waiting for a price drop)",
             run: "click",
         },
         {
-            trigger: `${DIALOG} .o_field_widget[name=reason_ids] .o_tag`,
+            trigger: `${DIALOG} .o_field_widget[name=reason_ids] .o_tag:contains(Waiting for a price drop)`,
         },
         {
             trigger: `${DIALOG} .o_field_widget[name=feedback] textarea`,
@@ -68,7 +73,7 @@ registry.category("web_tour.tours").add("crm_showroom_mileage_call", {
 registry.category("web_tour.tours").add("crm_showroom_mileage_consultant", {
     steps: () => [
         {
-            trigger: ".o_form_view .o_field_widget[name=showroom_channel_id]:contains(Base customer)",
+            trigger: ".o_form_view .o_field_widget[name=showroom_channel_id] input:value(Base customer)",
         },
         {
             trigger: ".o_form_view .o_field_widget[name=showroom_base_vehicle_id]:contains(H6 SUV)",

@@ -45,12 +45,21 @@ class ResCompany(models.Model):
     )
 
     _sql_constraints = [
-        ("showroom_max_km_per_day_positive", "CHECK(showroom_max_km_per_day >= 0)",
-         "The plausible km per day cannot be negative."),
-        ("showroom_default_km_per_day_positive", "CHECK(showroom_default_km_per_day >= 0)",
-         "The default km per day cannot be negative."),
-        ("showroom_call_cap_positive", "CHECK(showroom_call_cap >= 0)",
-         "The number of open calls per user cannot be negative."),
+        (
+            "showroom_max_km_per_day_positive",
+            "CHECK(showroom_max_km_per_day >= 0)",
+            "The plausible km per day cannot be negative.",
+        ),
+        (
+            "showroom_default_km_per_day_positive",
+            "CHECK(showroom_default_km_per_day >= 0)",
+            "The default km per day cannot be negative.",
+        ),
+        (
+            "showroom_call_cap_positive",
+            "CHECK(showroom_call_cap >= 0)",
+            "The number of open calls per user cannot be negative.",
+        ),
     ]
 
     # ------------------------------------------------------------

@@ -38,7 +38,7 @@ class ShowroomMileageMilestone(models.Model):
     call_interval_months = fields.Integer(string="Call every (months)", default=1, required=True)
     call_months = fields.Integer(string="For (months)", default=3, required=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company", help="Empty: all companies.")
+    company_id = fields.Many2one("res.company", help="Empty: all companies.")
 
     _sql_constraints = [
         ("call_interval_positive", "CHECK(call_interval_months > 0)", "Calls are at least a month apart."),

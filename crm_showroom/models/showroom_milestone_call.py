@@ -46,12 +46,8 @@ class ShowroomMilestoneCall(models.Model):
     _order = "state desc, date_open desc, id desc"
     _check_company_auto = True
 
-    vehicle_id = fields.Many2one(
-        "showroom.vehicle", string="Vehicle", required=True, ondelete="cascade", index=True, check_company=True
-    )
-    milestone_id = fields.Many2one(
-        "showroom.mileage.milestone", string="Milestone", required=True, ondelete="restrict", index=True
-    )
+    vehicle_id = fields.Many2one("showroom.vehicle", required=True, ondelete="cascade", index=True, check_company=True)
+    milestone_id = fields.Many2one("showroom.mileage.milestone", required=True, ondelete="restrict", index=True)
     kind = fields.Selection(related="milestone_id.kind", store=True)
     renewal_date = fields.Date(string="Insurance renewal", readonly=True)
     partner_id = fields.Many2one(related="vehicle_id.partner_id", store=True, string="Customer", index=True)
@@ -71,9 +67,7 @@ class ShowroomMilestoneCall(models.Model):
     unreachable_count = fields.Integer(
         string="Unreachable in a row", readonly=True, help=f"{UNREACHABLE_LIMIT} in a row close the entry."
     )
-    opportunity_id = fields.Many2one(
-        "crm.lead", string="Opportunity", readonly=True, groups="sales_team.group_sale_salesman"
-    )
+    opportunity_id = fields.Many2one("crm.lead", readonly=True, groups="sales_team.group_sale_salesman")
 
     def init(self):
         # R6.1: a vehicle enters each milestone's queue once, each renewal date once
@@ -169,8 +163,10 @@ class ShowroomMilestoneCall(models.Model):
         vehicle = self.vehicle_id.sudo()
         team = vehicle.sale_order_id.team_id or vehicle.opportunity_id.team_id
         if not team.is_showroom:
-            team = self.env["crm.team"].sudo().search(
-                [("is_showroom", "=", True), ("company_id", "in", [vehicle.company_id.id, False])], limit=1
+            team = (
+                self.env["crm.team"]
+                .sudo()
+                .search([("is_showroom", "=", True), ("company_id", "in", [vehicle.company_id.id, False])], limit=1)
             )
         consultant = vehicle.user_id
         if not consultant.active or (team and consultant not in team.member_ids | team.user_id):
@@ -216,7 +212,9 @@ class ShowroomMilestoneCall(models.Model):
         if not members:
             return self.env["res.users"]
         counts = dict(
-            self.env["crm.lead"].sudo()._read_group(
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
                 [("user_id", "in", members.ids), ("type", "=", "opportunity"), ("probability", "<", 100)],
                 ["user_id"],
                 ["__count"],

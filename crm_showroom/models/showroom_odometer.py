@@ -27,9 +27,7 @@ class ShowroomOdometer(models.Model):
     _rec_name = "km"
     _check_company_auto = True
 
-    vehicle_id = fields.Many2one(
-        "showroom.vehicle", string="Vehicle", required=True, ondelete="cascade", index=True, check_company=True
-    )
+    vehicle_id = fields.Many2one("showroom.vehicle", required=True, ondelete="cascade", index=True, check_company=True)
     date = fields.Date(required=True, default=lambda self: self.env.company._showroom_today(self.env.user))
     km = fields.Integer(string="Mileage (km)", required=True)
     source = fields.Selection(
@@ -46,7 +44,7 @@ class ShowroomOdometer(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Recorded by", required=True, default=lambda self: self.env.user, index=True
     )
-    company_id = fields.Many2one(related="vehicle_id.company_id", store=True, index=True, string="Company")
+    company_id = fields.Many2one(related="vehicle_id.company_id", store=True, index=True)
     is_correction = fields.Boolean(
         string="Correction",
         help="Set by a showroom manager: the odometer was replaced or an earlier reading was wrong. "
@@ -73,15 +71,21 @@ class ShowroomOdometer(models.Model):
             today = vehicle.company_id._showroom_today(self.env.user)
             if reading.date > today:
                 raise ValidationError(
-                    _("The reading of %(vehicle)s cannot be dated after today (%(today)s).",
-                      vehicle=label, today=format_date(self.env, today))
+                    _(
+                        "The reading of %(vehicle)s cannot be dated after today (%(today)s).",
+                        vehicle=label,
+                        today=format_date(self.env, today),
+                    )
                 )
             if not vehicle.delivery_date:
                 raise ValidationError(_("%s has not been delivered: it has no mileage to record yet.", label))
             if reading.date < vehicle.delivery_date:
                 raise ValidationError(
-                    _("The reading of %(vehicle)s cannot be dated before its delivery on %(date)s.",
-                      vehicle=label, date=format_date(self.env, vehicle.delivery_date))
+                    _(
+                        "The reading of %(vehicle)s cannot be dated before its delivery on %(date)s.",
+                        vehicle=label,
+                        date=format_date(self.env, vehicle.delivery_date),
+                    )
                 )
             ordered = sorted(series[vehicle.sudo()], key=lambda r: (r.date, r.id))
             position = ordered.index(reading.sudo())

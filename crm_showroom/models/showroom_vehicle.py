@@ -8,12 +8,14 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from ..tools.mileage import date_reaching, estimated_km, km_per_day, odometer_chart_svg
+from ..tools.mileage import assign_round_robin, date_reaching, estimated_km, km_per_day, odometer_chart_svg
 from ..tools.plate import normalize_plate
-from ..tools.mileage import assign_round_robin
 from .product_attribute import VEHICLE_ROLES
 
 _logger = logging.getLogger(__name__)
+
+# The values of a new entry of the telemarketing queue, as the bulk insert takes them.
+QUEUE_COLUMNS = ("vehicle", "milestone", "company", "renewal", "user", "open", "end")
 
 # Placeholders plan notes and mail templates may use on a vehicle without being
 # template editors (rendered by field access, no code evaluated), e.g. the
@@ -345,7 +347,9 @@ class ShowroomVehicle(models.Model):
             estimate = estimated_km(vehicle.odometer_last_km, last_date, rate, today)
             vehicle.odometer_estimated = estimate
             upcoming = milestones.filtered(
-                lambda m, vehicle=vehicle: m.km > estimate and m.company_id in (vehicle.company_id, m.company_id.browse())
+                lambda m, vehicle=vehicle, estimate=estimate: (
+                    m.km > estimate and m.company_id in (vehicle.company_id, m.company_id.browse())
+                )
             )[:1]
             vehicle.milestone_next_id = upcoming
             next_date = upcoming and date_reaching(upcoming.km, vehicle.odometer_last_km, last_date, rate)
@@ -710,7 +714,7 @@ class ShowroomVehicle(models.Model):
             """,
             {
                 "uid": self.env.uid,
-                **dict(zip(("vehicle", "milestone", "company", "renewal", "user", "open", "end"), map(list, zip(*values)))),
+                **dict(zip(QUEUE_COLUMNS, map(list, zip(*values, strict=True)), strict=True)),
             },
         )
         # the entries a concurrent run inserted first are not returned: no second call

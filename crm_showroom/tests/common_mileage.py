@@ -15,11 +15,17 @@ class ShowroomMileageCase(ShowroomVehicleCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.tm1 = mail_new_test_user(
-            cls.env, login="sr_tm1", name="Meng Telemarketing", tz="Asia/Shanghai",
+            cls.env,
+            login="sr_tm1",
+            name="Meng Telemarketing",
+            tz="Asia/Shanghai",
             groups="crm_showroom.group_showroom_telemarketing",
         )
         cls.tm2 = mail_new_test_user(
-            cls.env, login="sr_tm2", name="Xu Telemarketing", tz="Asia/Shanghai",
+            cls.env,
+            login="sr_tm2",
+            name="Xu Telemarketing",
+            tz="Asia/Shanghai",
             groups="crm_showroom.group_showroom_telemarketing",
         )
         cls.m50 = cls.env.ref("crm_showroom.milestone_50k")
@@ -28,7 +34,9 @@ class ShowroomMileageCase(ShowroomVehicleCase):
         (cls.m50 | cls.m100 | cls.env.ref("crm_showroom.milestone_150k") | cls.renewal).write(
             {"user_ids": [(6, 0, (cls.tm1 | cls.tm2).ids)]}
         )
-        cls.company.write({"showroom_max_km_per_day": 1500, "showroom_default_km_per_day": 50, "showroom_call_cap": 100})
+        cls.company.write(
+            {"showroom_max_km_per_day": 1500, "showroom_default_km_per_day": 50, "showroom_call_cap": 100}
+        )
         cls.customer.write(
             {
                 "country_id": cls.china.id,
@@ -60,9 +68,7 @@ class ShowroomMileageCase(ShowroomVehicleCase):
                 **values,
             }
         )
-        cls.env["showroom.odometer"].create(
-            [{"vehicle_id": vehicle.id, "date": day, "km": km} for day, km in readings]
-        )
+        cls.env["showroom.odometer"].create([{"vehicle_id": vehicle.id, "date": day, "km": km} for day, km in readings])
         return vehicle
 
     @classmethod
@@ -83,14 +89,18 @@ class ShowroomMileageCase(ShowroomVehicleCase):
         user = user or call.user_id
         activity = self._open_call_activity(call)
         self.assertEqual(len(activity), 1, "an open entry carries exactly one open call")
-        wizard = self.env["showroom.followup.done"].with_user(user).create(
-            {
-                "activity_id": activity.id,
-                "reason_ids": [(6, 0, self.reason_price.ids)],
-                "feedback": text,
-                "call_outcome": outcome,
-                "odometer_km": km,
-            }
+        wizard = (
+            self.env["showroom.followup.done"]
+            .with_user(user)
+            .create(
+                {
+                    "activity_id": activity.id,
+                    "reason_ids": [(6, 0, self.reason_price.ids)],
+                    "feedback": text,
+                    "call_outcome": outcome,
+                    "odometer_km": km,
+                }
+            )
         )
         wizard.action_done()
         return activity

@@ -97,9 +97,18 @@ class TestOdometer(ShowroomMileageCase):
 
     def test_correction_by_manager_is_logged(self):
         vehicle = self._make_vehicle([(date(2025, 3, 10), 0), (date(2026, 1, 10), 30000)])
-        correction = self.env["showroom.odometer"].with_user(self.manager).create(
-            {"vehicle_id": vehicle.id, "date": date(2026, 3, 1), "km": 120, "is_correction": True,
-             "note": "Odometer replaced"}
+        correction = (
+            self.env["showroom.odometer"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "vehicle_id": vehicle.id,
+                    "date": date(2026, 3, 1),
+                    "km": 120,
+                    "is_correction": True,
+                    "note": "Odometer replaced",
+                }
+            )
         )
         self.assertEqual(vehicle.odometer_last_km, 120)
         message = vehicle.message_ids.filtered(lambda msg: "Mileage corrected by" in (msg.body or ""))
@@ -132,7 +141,9 @@ class TestOdometer(ShowroomMileageCase):
         self.assertTrue(any(record == 1 and "after today" in message for record, message in errors), errors)
         self.assertTrue(any(record == 2 and "negative" in message for record, message in errors), errors)
         self.assertEqual(len(vehicle.odometer_ids), 1, "nothing half-imported")
-        result = Odometer.load(fields, [[str(vehicle.id), "2025-09-10", "9000"], [str(vehicle.id), "2026-01-10", "14000"]])
+        result = Odometer.load(
+            fields, [[str(vehicle.id), "2025-09-10", "9000"], [str(vehicle.id), "2026-01-10", "14000"]]
+        )
         self.assertEqual(len(result["ids"]), 2, result["messages"])
         self.assertEqual(set(vehicle.odometer_ids.mapped("source")), {"manual", "import"})
 
@@ -163,17 +174,24 @@ class TestOdometer(ShowroomMileageCase):
         with freeze_time("2026-02-01 02:00:00"):
             vehicle = self._deliver_order(order)
         followup = self._vehicle_followups(vehicle)[0]
-        wizard = self.env["showroom.followup.done"].with_user(self.consultant).create(
-            {
-                "activity_id": followup.id,
-                "reason_ids": [(6, 0, self.reason_price.ids)],
-                "feedback": "Happy with the car",
-                "odometer_km": 1800,
-            }
+        wizard = (
+            self.env["showroom.followup.done"]
+            .with_user(self.consultant)
+            .create(
+                {
+                    "activity_id": followup.id,
+                    "reason_ids": [(6, 0, self.reason_price.ids)],
+                    "feedback": "Happy with the car",
+                    "odometer_km": 1800,
+                }
+            )
         )
         self.assertEqual(wizard.vehicle_id, vehicle)
         wizard.action_done()
         self.assertRecordValues(
             vehicle.odometer_ids.sorted("date"),
-            [{"km": 0, "source": "delivery", "user_id": self.env.uid}, {"km": 1800, "source": "call", "user_id": self.consultant.id}],
+            [
+                {"km": 0, "source": "delivery", "user_id": self.env.uid},
+                {"km": 1800, "source": "call", "user_id": self.consultant.id},
+            ],
         )

@@ -32,8 +32,17 @@ class TestMilestoneQueue(ShowroomMileageCase):
         call = self._calls(vehicle)
         self.assertRecordValues(
             call,
-            [{"milestone_id": self.m50.id, "state": "open", "user_id": self.tm1.id, "partner_id": self.customer.id,
-              "date_open": date(2026, 3, 10), "date_end": date(2026, 6, 10), "kind": "mileage"}],
+            [
+                {
+                    "milestone_id": self.m50.id,
+                    "state": "open",
+                    "user_id": self.tm1.id,
+                    "partner_id": self.customer.id,
+                    "date_open": date(2026, 3, 10),
+                    "date_end": date(2026, 6, 10),
+                    "kind": "mileage",
+                }
+            ],
         )
         self.assertFalse(self._calls(below))
         activity = self._open_call_activity(call)
@@ -152,9 +161,18 @@ class TestMilestoneOutcomes(ShowroomMileageCase):
         lead = self._lead_of(self.call)
         self.assertRecordValues(
             lead,
-            [{"user_id": self.consultant.id, "team_id": self.team.id, "showroom_channel_id": self.channel_base.id,
-              "partner_id": self.customer.id, "showroom_base_vehicle_id": self.vehicle.id, "showroom_trade_in": False,
-              "showroom_purchase_type": "additional", "type": "opportunity"}],
+            [
+                {
+                    "user_id": self.consultant.id,
+                    "team_id": self.team.id,
+                    "showroom_channel_id": self.channel_base.id,
+                    "partner_id": self.customer.id,
+                    "showroom_base_vehicle_id": self.vehicle.id,
+                    "showroom_trade_in": False,
+                    "showroom_purchase_type": "additional",
+                    "type": "opportunity",
+                }
+            ],
         )
         self.assertEqual(self.call.opportunity_id, lead)
         self.assertRecordValues(self.call, [{"state": "closed", "outcome": "interested", "attempt_count": 1}])
@@ -174,8 +192,15 @@ class TestMilestoneOutcomes(ShowroomMileageCase):
         lead = self._lead_of(self.call)
         self.assertRecordValues(
             lead,
-            [{"user_id": self.consultant_2.id, "showroom_trade_in": True, "showroom_trade_in_vehicle_id": self.vehicle.id,
-              "showroom_purchase_type": "replacement", "showroom_channel_id": self.channel_base.id}],
+            [
+                {
+                    "user_id": self.consultant_2.id,
+                    "showroom_trade_in": True,
+                    "showroom_trade_in_vehicle_id": self.vehicle.id,
+                    "showroom_purchase_type": "replacement",
+                    "showroom_channel_id": self.channel_base.id,
+                }
+            ],
         )
         self.assertEqual(self._open_followups(lead).user_id, self.consultant_2)
 
@@ -191,8 +216,10 @@ class TestMilestoneOutcomes(ShowroomMileageCase):
             self._work_call(self.call, "serviced")
         self.assertRecordValues(self.call, [{"state": "closed", "attempt_count": 3}])
         self.assertFalse(self._open_call_activity(self.call), "3 months: no fourth call")
-        done = self.env["mail.activity"].with_context(active_test=False).search(
-            [("res_model", "=", self.call._name), ("res_id", "=", self.call.id)]
+        done = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("res_model", "=", self.call._name), ("res_id", "=", self.call.id)])
         )
         self.assertEqual(len(done), 3)
         self.assertTrue(all(act.showroom_feedback for act in done))
@@ -301,19 +328,26 @@ class TestMilestoneConcurrency(TransactionCase):
     PostgreSQL refuses the transaction, which Odoo's cron retries later)."""
 
     def _seed(self, env):
-        product = env["product.product"].create({"name": "Concurrency SUV", "is_vehicle": True, "type": "consu",
-                                                 "tracking": "serial", "is_storable": True})
+        product = env["product.product"].create(
+            {"name": "Concurrency SUV", "is_vehicle": True, "type": "consu", "tracking": "serial", "is_storable": True}
+        )
         lot = env["stock.lot"].create({"name": "LGWEF6A57TH999991", "product_id": product.id})
         partner = env["res.partner"].create({"name": "Concurrency Customer"})
         today = env.company._showroom_today()
         vehicle = env["showroom.vehicle"].create(
-            {"lot_id": lot.id, "state": "delivered", "partner_id": partner.id,
-             "delivery_date": today - timedelta(days=400)}
+            {
+                "lot_id": lot.id,
+                "state": "delivered",
+                "partner_id": partner.id,
+                "delivery_date": today - timedelta(days=400),
+            }
         )
         # about 65,000 km today: past the 55,555 km milestone below, far from 100,000
         env["showroom.odometer"].create(
-            [{"vehicle_id": vehicle.id, "date": today - timedelta(days=400), "km": 0},
-             {"vehicle_id": vehicle.id, "date": today - timedelta(days=30), "km": 60000}]
+            [
+                {"vehicle_id": vehicle.id, "date": today - timedelta(days=400), "km": 0},
+                {"vehicle_id": vehicle.id, "date": today - timedelta(days=30), "km": 60000},
+            ]
         )
         milestone = env["showroom.mileage.milestone"].create(
             {"name": "Concurrency 55,555 km", "km": 55555, "user_ids": [(6, 0, env.ref("base.user_admin").ids)]}
@@ -322,12 +356,16 @@ class TestMilestoneConcurrency(TransactionCase):
 
     def _cleanup(self, ids):
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM mail_activity WHERE res_model = 'showroom.milestone.call' AND res_id IN "
-                       "(SELECT id FROM showroom_milestone_call WHERE vehicle_id = %s)", [ids["vehicle"]])
+            cr.execute(
+                "DELETE FROM mail_activity WHERE res_model = 'showroom.milestone.call' AND res_id IN "
+                "(SELECT id FROM showroom_milestone_call WHERE vehicle_id = %s)",
+                [ids["vehicle"]],
+            )
             cr.execute("DELETE FROM showroom_milestone_call WHERE vehicle_id = %s", [ids["vehicle"]])
             cr.execute("DELETE FROM mail_message WHERE model = 'showroom.vehicle' AND res_id = %s", [ids["vehicle"]])
-            cr.execute("DELETE FROM mail_followers WHERE res_model = 'showroom.vehicle' AND res_id = %s",
-                       [ids["vehicle"]])
+            cr.execute(
+                "DELETE FROM mail_followers WHERE res_model = 'showroom.vehicle' AND res_id = %s", [ids["vehicle"]]
+            )
             cr.execute("DELETE FROM showroom_vehicle WHERE id = %s", [ids["vehicle"]])
             cr.execute("DELETE FROM showroom_mileage_milestone WHERE id = %s", [ids["milestone"]])
             cr.execute("DELETE FROM stock_lot WHERE id = %s", [ids["lot"]])
@@ -339,8 +377,14 @@ class TestMilestoneConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             product, lot, partner, vehicle, milestone = self._seed(env)
-            ids = {"product": product.id, "template": product.product_tmpl_id.id, "lot": lot.id,
-                   "partner": partner.id, "vehicle": vehicle.id, "milestone": milestone.id}
+            ids = {
+                "product": product.id,
+                "template": product.product_tmpl_id.id,
+                "lot": lot.id,
+                "partner": partner.id,
+                "vehicle": vehicle.id,
+                "milestone": milestone.id,
+            }
         try:
             with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
                 env1 = api.Environment(cr1, SUPERUSER_ID, {})

@@ -22,16 +22,26 @@ class TestMileageTour(HttpCase, ShowroomMileageCase):
         self.start_tour("/odoo", "crm_showroom_mileage_call", login=self.tm1.login)
 
         self.assertRecordValues(call, [{"state": "closed", "outcome": "interested", "attempt_count": 1}])
-        done = self.env["mail.activity"].with_context(active_test=False).search(
-            [("res_model", "=", call._name), ("res_id", "=", call.id)]
+        done = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("res_model", "=", call._name), ("res_id", "=", call.id)])
         )
         self.assertRecordValues(
-            done, [{"active": False, "showroom_call_outcome": "interested", "showroom_feedback": "想换一台新 H6，周末来店看车"}]
+            done,
+            [
+                {
+                    "active": False,
+                    "showroom_call_outcome": "interested",
+                    "showroom_feedback": "想换一台新 H6，周末来店看车",
+                }
+            ],
         )
         self.assertEqual(vehicle.odometer_last_km, 50800)
         lead = self.env["crm.lead"].with_user(self.consultant).search([("showroom_base_vehicle_id", "=", vehicle.id)])
         self.assertRecordValues(
-            lead, [{"user_id": self.consultant.id, "showroom_channel_id": self.channel_base.id, "team_id": self.team.id}]
+            lead,
+            [{"user_id": self.consultant.id, "showroom_channel_id": self.channel_base.id, "team_id": self.team.id}],
         )
         self.assertEqual(len(self._open_followups(lead)), 1, "with its 48-hour follow-up")
 

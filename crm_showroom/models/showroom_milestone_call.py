@@ -84,6 +84,29 @@ class ShowroomMilestoneCall(models.Model):
             call.display_name = " · ".join(filter(None, (call.milestone_id.name, call.vehicle_id.partner_id.name)))
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        """A manager hands an entry to another telemarketing user: its open call
+        goes with it (G1); closing an entry by hand withdraws its open call."""
+        result = super().write(vals)
+        if vals.get("user_id") or vals.get("state") == "closed":
+            calls = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", self._call_type().id),
+                ]
+            )
+            if vals.get("state") == "closed":
+                # sudo: the queue's own open calls, never executed, leave with the entry
+                calls.sudo().unlink()
+            elif calls:
+                calls.with_context(mail_activity_quick_update=True).write({"user_id": vals["user_id"]})
+        return result
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 

@@ -661,7 +661,10 @@ class ShowroomVehicle(models.Model):
                 rows = [row for row in rows if row[0] != rows[-1][0]]
             last_id = rows[-1][0]
             created += self._showroom_queue_batch(rows, milestones, members, loads, today_by_company)
-            self.env["ir.cron"]._notify_progress(done=created, remaining=0 if len(rows) < batch_size else 1)
+            self.env.cr.execute(
+                "SELECT count(*) FROM showroom_vehicle WHERE id > %s AND state = 'delivered' AND active", [last_id]
+            )
+            self.env["ir.cron"]._notify_progress(done=created, remaining=self.env.cr.fetchone()[0])
             if not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Base customer calls: %s entries queued", created)

@@ -53,10 +53,11 @@ class TestMilestoneQueue(ShowroomMileageCase):
         # again, and again after the entry was closed: never a second entry
         self._run()
         self._run(batch_size=1)
+        self.assertEqual(self._calls(vehicle), call)
+        self.assertEqual(len(self._open_call_activity(call)), 1, "one open call, not one per run")
         call.state = "closed"
         self._run()
         self.assertEqual(self._calls(vehicle), call)
-        self.assertEqual(len(self._open_call_activity(call)), 1)
         # at 100,000 km, the next milestone's queue
         self.env["showroom.odometer"].with_user(self.manager).create(
             {"vehicle_id": vehicle.id, "date": date(2026, 3, 10), "km": 100001, "is_correction": True}
@@ -89,6 +90,10 @@ class TestMilestoneQueue(ShowroomMileageCase):
         waiting = vehicles - calls.vehicle_id
         self.assertEqual(len(waiting), 1, "both members are full: the fifth vehicle waits")
         calls[0].state = "closed"
+        self.assertFalse(self._open_call_activity(calls[0]), "closed by hand: its open call is withdrawn")
+        calls[1].with_user(self.manager).user_id = self.tm1
+        self.assertEqual(self._open_call_activity(calls[1]).user_id, self.tm1, "the open call goes with the entry")
+        calls[1].user_id = self.tm2
         self._run()
         self.assertRecordValues(self._calls(waiting), [{"user_id": self.tm1.id}])
 

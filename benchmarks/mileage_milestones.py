@@ -127,7 +127,8 @@ def naive_check(env, sample):
     Call = env["showroom.milestone.call"]
     milestones = env["showroom.mileage.milestone"].search([("kind", "=", "mileage")], order="km desc")
     queued = 0
-    for vehicle in Vehicle.search([("state", "=", "delivered"), ("vin", "like", SEED_TAG + "%")], limit=sample):
+    domain = [("state", "=", "delivered"), ("vin", "like", SEED_TAG + "%")]
+    for vehicle in Vehicle.search(domain, order="id", limit=sample):
         estimate = vehicle.odometer_estimated
         for milestone in milestones:
             if estimate >= milestone.km:

@@ -131,6 +131,10 @@ class ShowroomMilestoneCall(models.Model):
         ``deadlines[entry id]``; in one create."""
         activity_type = self._call_type()
         model_id = self.env["ir.model"]._get_id(self._name)
+        # the activities' names are the entries' names: compute them in one batch, not
+        # one by one when each activity reads its document's name
+        self.fetch(["vehicle_id", "milestone_id", "user_id"])
+        self.mapped("display_name")
         vals_list = [
             {
                 "activity_type_id": activity_type.id,

@@ -336,7 +336,6 @@ class ShowroomVehicle(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.depends("odometer_last_km", "odometer_last_date", "odometer_km_per_day", "company_id")
-    @api.depends_context("uid")
     def _compute_odometer_estimated(self):
         milestones = self.env["showroom.mileage.milestone"].search([("kind", "=", "mileage")], order="km")
         labels = (_("Readings"), _("Forecast"))

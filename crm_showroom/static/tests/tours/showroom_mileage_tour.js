@@ -63,6 +63,21 @@ registry.category("web_tour.tours").add("crm_showroom_mileage_call", {
         {
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Closed)",
         },
+        {
+            content: "Open the customer's car",
+            trigger: ".o_form_view .o_field_widget[name=vehicle_id] a",
+            run: "click",
+        },
+        {
+            content: "The vehicle form shows the mileage given today and the chart of the readings",
+            trigger: ".o_form_view .o_field_widget[name=odometer]:contains(50,800)",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=odometer_chart] svg polyline",
+        },
+        {
+            trigger: ".o_form_view button[name=action_record_mileage]",
+        },
     ],
 });
 

@@ -73,6 +73,10 @@ registry.category("web_tour.tours").add("crm_showroom_mileage_call", {
             trigger: ".o_form_view .o_field_widget[name=odometer]:contains(50,800)",
         },
         {
+            trigger: ".o_form_view .o_notebook .nav-link[name=mileage]",
+            run: "click",
+        },
+        {
             trigger: ".o_form_view .o_field_widget[name=odometer_chart] svg polyline",
         },
         {

@@ -664,7 +664,8 @@ class ShowroomVehicle(models.Model):
                 "SELECT count(*) FROM showroom_vehicle WHERE id > %s AND state = 'delivered' AND active", [last_id]
             )
             self.env["ir.cron"]._notify_progress(done=created, remaining=self.env.cr.fetchone()[0])
-            if not modules.module.current_test:
+            # no commit in tests, nor while modules load (demo data runs the check)
+            if self.pool.ready and not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("Base customer calls: %s entries queued", created)
         return created

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_showroom.tools.mileage import (
@@ -195,3 +195,31 @@ class TestOdometer(ShowroomMileageCase):
                 {"km": 1800, "source": "call", "user_id": self.consultant.id},
             ],
         )
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "showroom_mileage")
+class TestMileageDemo(TransactionCase):
+    """The demo's base customers (R6.1): two cars past 50,000 km and an insurance
+    renewal in the telemarketing user's queue, each with one open call. Skipped
+    when the demo data is not loaded."""
+
+    def test_demo_queue(self):
+        guo = self.env.ref("crm_showroom.mileage_demo_vehicle_guo", raise_if_not_found=False)
+        if not guo:
+            self.skipTest("crm_showroom's demo data is not loaded")
+        vehicles = (
+            guo
+            | self.env.ref("crm_showroom.mileage_demo_vehicle_du")
+            | self.env.ref("crm_showroom.mileage_demo_vehicle_ma")
+        )
+        calls = self.env["showroom.milestone.call"].search([("vehicle_id", "in", vehicles.ids)])
+        self.assertEqual(
+            {(call.vehicle_id, call.milestone_id.kind) for call in calls},
+            {(guo, "mileage"), (vehicles[1], "mileage"), (vehicles[2], "renewal")},
+        )
+        telemarketing = self.env.ref("crm_showroom.user_telemarketing")
+        self.assertEqual(calls.user_id, telemarketing)
+        self.assertEqual(calls.with_user(telemarketing).activity_ids.user_id, telemarketing)
+        self.assertEqual(len(calls.activity_ids), 3)
+        self.assertGreater(guo.odometer_estimated, 50000)
+        self.assertTrue(guo.with_user(telemarketing).odometer_chart)

@@ -481,8 +481,9 @@ class ShowroomVehicle(models.Model):
     @api.model
     def _showroom_register_returns(self, move_lines):
         """The done ``move_lines`` brought vehicle serials back from customers: their
-        vehicles lose their owner (who may stop being a base customer) and their
-        open follow-ups are closed as "vehicle returned"."""
+        vehicles lose their owner (who may stop being a base customer), their
+        open follow-ups are closed as "vehicle returned" and their open entries in
+        the telemarketing queue are closed."""
         move_lines = move_lines.with_env(self.env)
         vehicles = self.with_context(active_test=False).search(
             [("lot_id", "in", move_lines.lot_id.ids), ("state", "=", "delivered")]
@@ -501,6 +502,11 @@ class ShowroomVehicle(models.Model):
         for return_date, group in by_date.items():
             group.write({"state": "returned", "partner_id": False, "return_date": return_date})
         self.env["mail.activity"]._showroom_close_open_followups(vehicles, "returned")
+        # R6.1: nobody calls the former owner about a car they gave back
+        # sudo: the queue is the telemarketing team's; only these vehicles' open entries close
+        self.env["showroom.milestone.call"].sudo().search(
+            [("vehicle_id", "in", vehicles.ids), ("state", "=", "open")]
+        ).write({"state": "closed"})
         message = _("Returned by the customer on %(date)s: ownership cleared and open follow-ups closed.")
         dates = {day: format_date(self.env, day) for day in by_date}
         vehicles._message_log_batch(

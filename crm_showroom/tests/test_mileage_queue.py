@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from .common_mileage import ShowroomMileageCase
@@ -113,6 +113,18 @@ class TestMilestoneQueue(ShowroomMileageCase):
         with freeze_time("2027-03-15 02:00:00"):
             self._run()
         self.assertEqual(self._calls(due).mapped("renewal_date"), [date(2026, 4, 24), date(2027, 4, 24)])
+
+    def test_returned_vehicle_leaves_the_queue(self):
+        order = self._create_order(lead=self.origin_lead)
+        order.action_confirm()
+        vehicle = self._deliver_order(order)
+        vehicle.insurance_renewal_date = date(2026, 4, 1)
+        self._run()
+        call = self._calls(vehicle)
+        self.assertEqual(len(self._open_call_activity(call)), 1)
+        self._return(order.picking_ids, vehicle.lot_id)
+        self.assertEqual(call.state, "closed")
+        self.assertFalse(self._open_call_activity(call), "no call to the former owner")
 
     def test_cron_at_the_shanghai_day_boundary(self):
         """49,985 km on 9 March at 10 km a day: 49,995 on 10 March, 50,005 on 11 March in
@@ -310,6 +322,11 @@ class TestMileageSecurity(ShowroomMileageCase):
         self.assertTrue(mine.sudo().opportunity_id)
         with self.assertRaises(AccessError):
             mine.with_user(self.tm1).read(["opportunity_id"])
+        # the forms of the Customer Care app open for telemarketing
+        for record in (mine, vehicle, self.customer):
+            with self.subTest(model=record._name):
+                form = Form(record.with_user(self.tm1))
+                self.assertTrue(form.id)
         # milestones: everyone reads, managers edit
         with self.assertRaises(AccessError):
             self.m50.with_user(self.tm1).km = 40000

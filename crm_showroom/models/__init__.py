@@ -24,3 +24,6 @@ from . import showroom_campaign
 from . import showroom_campaign_reward
 from . import showroom_visit
 from . import ir_cron
+from . import showroom_odometer
+from . import showroom_mileage_milestone
+from . import showroom_milestone_call

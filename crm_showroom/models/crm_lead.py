@@ -177,6 +177,12 @@ class CrmLead(models.Model):
         index="btree_not_null",
         help="The car the customer bought from us and now trades in.",
     )
+    showroom_base_vehicle_id = fields.Many2one(
+        "showroom.vehicle",
+        string="From the customer's car",
+        index="btree_not_null",
+        help="R6.1: the car the customer bought from us, whose base-customer call brought this opportunity.",
+    )
     showroom_trade_in_brand = fields.Char(string="Trade-in brand")
     showroom_trade_in_model = fields.Char(string="Trade-in model")
     showroom_trade_in_year = fields.Integer(string="Trade-in year")

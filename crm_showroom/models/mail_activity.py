@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date, format_list
 
+from .showroom_milestone_call import OUTCOMES as CALL_OUTCOMES
+
 # Fields of an activity whose change can take a follow-up away from its
 # opportunity's open follow-ups (R4.1).
 FOLLOWUP_LINK_FIELDS = ("active", "activity_type_id", "res_model", "res_model_id", "res_id")
@@ -96,6 +98,8 @@ class MailActivity(models.Model):
         help="Where the follow-up stands; closed ones were not executed because their opportunity was "
         "won or lost, or their vehicle returned: no feedback was skipped.",
     )
+    # R6.1: the outcome of a base-customer call (activities of the telemarketing queue)
+    showroom_call_outcome = fields.Selection(CALL_OUTCOMES, string="Call outcome")
     showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
     showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
     showroom_instruction_date = fields.Datetime(string="Instructed on", readonly=True)
@@ -336,6 +340,7 @@ class MailActivity(models.Model):
         if feedback:
             followups.showroom_feedback = feedback
         followups._showroom_check_feedback()
+        followups._showroom_check_call_outcomes()
         messages = self.env["mail.message"]
         next_activities = followups._showroom_leads_left_without()._showroom_create_followups(
             deadline=self.env.context.get("showroom_next_deadline"),
@@ -357,6 +362,9 @@ class MailActivity(models.Model):
                 next_activities |= done_next
         finally:
             being_done.difference_update(followups.ids)
+        calls = followups.filtered(lambda act: act.res_model == "showroom.milestone.call")
+        if calls:
+            self.env["showroom.milestone.call"].browse(calls.mapped("res_id"))._register_outcomes(calls)
         return messages, next_activities
 
     @api.model
@@ -402,7 +410,7 @@ class MailActivity(models.Model):
             ).ids
         ) if lead_ids else set()
         return followups.filtered(
-            lambda act: act.res_model == "showroom.vehicle"
+            lambda act: act.res_model in ("showroom.vehicle", "showroom.milestone.call")
             or (act.res_model == "crm.lead" and act.res_id in showroom_lead_ids)
         )
 
@@ -471,10 +479,32 @@ class MailActivity(models.Model):
                 )
             )
 
+    def _showroom_check_call_outcomes(self):
+        """R6.1: a base-customer call is done with its outcome, one that fits the
+        entry (a renewal's outcomes for renewal calls only)."""
+        calls = self.filtered(lambda act: act.res_model == "showroom.milestone.call")
+        if not calls:
+            return
+        renewal_ids = set(
+            self.env["showroom.milestone.call"].sudo().search(
+                [("id", "in", calls.mapped("res_id")), ("kind", "=", "renewal")]
+            ).ids
+        )
+        renewal_outcomes = ("renewed_here", "renewed_elsewhere")
+        for activity in calls:
+            outcome = activity.showroom_call_outcome
+            if not outcome:
+                raise UserError(_("Choose the outcome of the call to “%s”.", activity.res_name))
+            if outcome in renewal_outcomes and activity.res_id not in renewal_ids:
+                raise UserError(_("“Renewed with us / elsewhere” is the outcome of insurance renewal calls only."))
+
     def _showroom_feedback_summary(self):
         """The text of the chatter message posted when the follow-up is done."""
         self.ensure_one()
         reasons = format_list(self.env, self.showroom_feedback_reason_ids.mapped("name"))
+        if self.showroom_call_outcome:
+            outcome = dict(self._fields["showroom_call_outcome"]._description_selection(self.env))
+            reasons = f"{outcome[self.showroom_call_outcome]} · {reasons}"
         # no label of its own: the chatter's done message already says "Feedback:"
         return f"{reasons}\n{self.showroom_feedback}"
 

@@ -25,6 +25,42 @@ class ResCompany(models.Model):
         "delivery dates, ageing and the daily checks count days in it. Empty: the time zone of "
         "the company's address contact, else Asia/Shanghai.",
     )
+    # R6.1: mileage readings and the telemarketing queue
+    showroom_max_km_per_day = fields.Integer(
+        string="Plausible km per day",
+        default=1500,
+        help="A reading implying more km per day since the previous one is refused.",
+    )
+    showroom_default_km_per_day = fields.Float(
+        string="Default km per day",
+        default=50.0,
+        help="The mileage forecast of a vehicle with a single reading, when no vehicle of its model "
+        "has been driven long enough to give a median.",
+    )
+    showroom_call_cap = fields.Integer(
+        string="Open calls per telemarketing user",
+        default=100,
+        help="At most this many open base-customer calls per telemarketing user; the other vehicles "
+        "wait for the next daily run. 0: no limit.",
+    )
+
+    _sql_constraints = [
+        (
+            "showroom_max_km_per_day_positive",
+            "CHECK(showroom_max_km_per_day >= 0)",
+            "The plausible km per day cannot be negative.",
+        ),
+        (
+            "showroom_default_km_per_day_positive",
+            "CHECK(showroom_default_km_per_day >= 0)",
+            "The default km per day cannot be negative.",
+        ),
+        (
+            "showroom_call_cap_positive",
+            "CHECK(showroom_call_cap >= 0)",
+            "The number of open calls per user cannot be negative.",
+        ),
+    ]
 
     # ------------------------------------------------------------
     # TOOLS

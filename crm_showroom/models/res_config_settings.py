@@ -20,3 +20,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.showroom_tz",
         readonly=False,
     )
+    showroom_max_km_per_day = fields.Integer(related="company_id.showroom_max_km_per_day", readonly=False)
+    showroom_default_km_per_day = fields.Float(related="company_id.showroom_default_km_per_day", readonly=False)
+    showroom_call_cap = fields.Integer(related="company_id.showroom_call_cap", readonly=False)

@@ -1,12 +1,21 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
+from ..tools.mileage import assign_round_robin, date_reaching, estimated_km, km_per_day, odometer_chart_svg
 from ..tools.plate import normalize_plate
 from .product_attribute import VEHICLE_ROLES
+
+_logger = logging.getLogger(__name__)
+
+# The values of a new entry of the telemarketing queue, as the bulk insert takes them.
+QUEUE_COLUMNS = ("vehicle", "milestone", "company", "renewal", "user", "open", "end")
 
 # Placeholders plan notes and mail templates may use on a vehicle without being
 # template editors (rendered by field access, no code evaluated), e.g. the
@@ -116,7 +125,9 @@ class ShowroomVehicle(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     delivery_date = fields.Date(string="Delivered on", tracking=True)
     return_date = fields.Date(string="Returned on", readonly=True)
-    odometer = fields.Integer(string="Mileage (km)", tracking=True, help="The last known mileage, in kilometers.")
+    odometer = fields.Integer(
+        related="odometer_last_km", string="Mileage (km)", help="The last known mileage, in kilometers."
+    )
     first_service_date = fields.Date(
         string="First service by",
         compute="_compute_first_service",
@@ -164,6 +175,35 @@ class ShowroomVehicle(models.Model):
         help="An open follow-up is overdue or due today, in its assignee's day.",
     )
     active = fields.Boolean(default=True)
+    # R6.1: mileage readings, their forecast and the telemarketing queue
+    odometer_ids = fields.One2many("showroom.odometer", "vehicle_id", string="Mileage readings")
+    odometer_last_km = fields.Integer(
+        string="Last reading (km)", compute="_compute_odometer_forecast", store=True, help="The last known mileage."
+    )
+    odometer_last_date = fields.Date(string="Last reading on", compute="_compute_odometer_forecast", store=True)
+    odometer_km_per_day = fields.Float(
+        string="Km per day",
+        compute="_compute_odometer_forecast",
+        store=True,
+        digits=(16, 1),
+        help="A robust fit (Theil–Sen) of the readings since the delivery (or the last correction); with "
+        "a single reading, the median of the vehicles of the same model, else the company's default.",
+    )
+    odometer_estimated = fields.Integer(
+        string="Estimated mileage (km)",
+        compute="_compute_odometer_estimated",
+        help="The last reading plus the km per day since, in the showroom's day.",
+    )
+    milestone_next_id = fields.Many2one(
+        "showroom.mileage.milestone", string="Next milestone", compute="_compute_odometer_estimated"
+    )
+    milestone_next_date = fields.Date(
+        string="Next milestone expected on",
+        compute="_compute_odometer_estimated",
+        help="When the vehicle is expected to reach the next active mileage milestone.",
+    )
+    odometer_chart = fields.Html(string="Mileage chart", compute="_compute_odometer_estimated", sanitize=False)
+    milestone_call_ids = fields.One2many("showroom.milestone.call", "vehicle_id", string="Base customer calls")
 
     _sql_constraints = [
         ("lot_uniq", "unique(lot_id)", "A serial number (VIN) belongs to one vehicle only."),
@@ -224,14 +264,104 @@ class ShowroomVehicle(models.Model):
         due = self.env["mail.activity"]._showroom_due_domain("<" if value == "overdue" else "=")
         return [("activity_ids", "any", due)]
 
-    # ------------------------------------------------------------
-    # CONSTRAINTS
-    # ------------------------------------------------------------
+    @api.depends(
+        "odometer_ids.km",
+        "odometer_ids.date",
+        "odometer_ids.is_correction",
+        "delivery_date",
+        "product_tmpl_id",
+        "company_id.showroom_default_km_per_day",
+    )
+    def _compute_odometer_forecast(self):
+        """R6.1: last reading and km per day, from the readings of all vehicles of
+        ``self`` in one query; the fleet medians by model in one more."""
+        series = defaultdict(list)
+        if self.ids:
+            for vehicle_id, day, km, is_correction in self._odometer_rows():
+                series[vehicle_id].append((day, km, is_correction))
+        single = self.browse()
+        for vehicle in self:
+            readings = series.get(vehicle.id, [])
+            vehicle.odometer_last_date = readings[-1][0] if readings else False
+            vehicle.odometer_last_km = readings[-1][1] if readings else 0
+            since = [r for r in readings if not vehicle.delivery_date or r[0] >= vehicle.delivery_date]
+            corrections = [index for index, r in enumerate(since) if r[2]]
+            if corrections:
+                since = since[corrections[-1] :]
+            rate = km_per_day([(day, km) for day, km, _corr in since])
+            if rate is None:
+                single |= vehicle
+            else:
+                vehicle.odometer_km_per_day = rate
+        if single:
+            medians = single._odometer_fleet_medians()
+            for vehicle in single:
+                vehicle.odometer_km_per_day = medians.get(
+                    vehicle.product_tmpl_id.id, vehicle.company_id.showroom_default_km_per_day
+                )
 
-    @api.constrains("odometer")
-    def _check_odometer(self):
-        if any(vehicle.odometer < 0 for vehicle in self):
-            raise ValidationError(_("The mileage of a vehicle cannot be negative."))
+    def _odometer_rows(self):
+        """``(vehicle id, date, km, is correction)`` of the readings of ``self``, in
+        date order."""
+        self.env["showroom.odometer"].flush_model(["vehicle_id", "date", "km", "is_correction"])
+        self.env.cr.execute(
+            """
+            SELECT vehicle_id, date, km, COALESCE(is_correction, FALSE)
+              FROM showroom_odometer
+             WHERE vehicle_id = ANY(%s)
+          ORDER BY vehicle_id, date, id
+            """,
+            [self.ids],
+        )
+        return self.env.cr.fetchall()
+
+    def _odometer_fleet_medians(self):
+        """``{model id: median km per day}`` over the vehicles of the models of
+        ``self`` driven since their delivery (a reading after the delivery day)."""
+        models_ids = list(set(self.product_tmpl_id.ids))
+        if not models_ids:
+            return {}
+        self.env.cr.execute(
+            """
+            SELECT v.product_tmpl_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY v.odometer_km_per_day)
+              FROM showroom_vehicle v
+             WHERE v.product_tmpl_id = ANY(%s)
+               AND v.id != ALL(%s)
+               AND v.odometer_km_per_day IS NOT NULL
+               AND v.odometer_last_date > v.delivery_date
+          GROUP BY v.product_tmpl_id
+            """,
+            [models_ids, self.ids or [0]],
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.depends("odometer_last_km", "odometer_last_date", "odometer_km_per_day", "company_id")
+    def _compute_odometer_estimated(self):
+        milestones = self.env["showroom.mileage.milestone"].search([("kind", "=", "mileage")], order="km")
+        labels = (_("Readings"), _("Forecast"))
+        for vehicle in self:
+            today = vehicle.company_id._showroom_today()
+            last_date = vehicle.odometer_last_date or None
+            rate = vehicle.odometer_km_per_day
+            estimate = estimated_km(vehicle.odometer_last_km, last_date, rate, today)
+            vehicle.odometer_estimated = estimate
+            upcoming = milestones.filtered(
+                lambda m, vehicle=vehicle, estimate=estimate: (
+                    m.km > estimate and m.company_id in (vehicle.company_id, m.company_id.browse())
+                )
+            )[:1]
+            vehicle.milestone_next_id = upcoming
+            next_date = upcoming and date_reaching(upcoming.km, vehicle.odometer_last_km, last_date, rate)
+            vehicle.milestone_next_date = next_date or False
+            if not vehicle.odometer_ids:
+                vehicle.odometer_chart = False
+                continue
+            forecast = [(today, estimate)] if last_date and today > last_date else []
+            if next_date:
+                forecast.append((next_date, upcoming.km))
+            vehicle.odometer_chart = odometer_chart_svg(
+                [(reading.date, reading.km) for reading in vehicle.odometer_ids], forecast, labels=labels
+            )
 
     # ------------------------------------------------------------
     # CRUD
@@ -277,6 +407,30 @@ class ShowroomVehicle(models.Model):
             },
         }
 
+    def action_record_mileage(self):
+        """R6.1: record a reading by hand (also for telemarketing, who do not edit vehicles)."""
+        self.ensure_one()
+        return {
+            "name": _("Record mileage"),
+            "type": "ir.actions.act_window",
+            "res_model": "showroom.odometer",
+            "view_mode": "form",
+            "views": [(self.env.ref("crm_showroom.showroom_odometer_view_form_dialog").id, "form")],
+            "target": "new",
+            "context": {"default_vehicle_id": self.id},
+        }
+
+    def action_view_odometer_graph(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_odometer_action")
+        action.update(
+            domain=[("vehicle_id", "=", self.id)],
+            context={"default_vehicle_id": self.id},
+            view_mode="graph,list",
+            views=[(False, "graph"), (False, "list")],
+        )
+        return action
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
@@ -319,6 +473,7 @@ class ShowroomVehicle(models.Model):
             }
             for vehicle in vehicles
         }
+        vehicles._showroom_record_delivery_readings()
         move_lines.move_id.sale_line_id.order_id._showroom_win_delivered_opportunities()
         vehicles._showroom_launch_post_purchase_plan(intros=intros)
         # R6.3: referral, repurchase and trade-in rewards of running campaigns
@@ -328,8 +483,9 @@ class ShowroomVehicle(models.Model):
     @api.model
     def _showroom_register_returns(self, move_lines):
         """The done ``move_lines`` brought vehicle serials back from customers: their
-        vehicles lose their owner (who may stop being a base customer) and their
-        open follow-ups are closed as "vehicle returned"."""
+        vehicles lose their owner (who may stop being a base customer), their
+        open follow-ups are closed as "vehicle returned" and their open entries in
+        the telemarketing queue are closed."""
         move_lines = move_lines.with_env(self.env)
         vehicles = self.with_context(active_test=False).search(
             [("lot_id", "in", move_lines.lot_id.ids), ("state", "=", "delivered")]
@@ -350,6 +506,11 @@ class ShowroomVehicle(models.Model):
         self.env["mail.activity"]._showroom_close_open_followups(vehicles, "returned")
         # R6.3: unused rewards of the returned vehicles are cancelled, used ones flagged
         self.env["showroom.campaign.reward"]._showroom_cancel_for_returns(vehicles)
+        # R6.1: nobody calls the former owner about a car they gave back
+        # sudo: the queue is the telemarketing team's; only these vehicles' open entries close
+        self.env["showroom.milestone.call"].sudo().search(
+            [("vehicle_id", "in", vehicles.ids), ("state", "=", "open")]
+        ).write({"state": "closed"})
         message = _("Returned by the customer on %(date)s: ownership cleared and open follow-ups closed.")
         dates = {day: format_date(self.env, day) for day in by_date}
         vehicles._message_log_batch(
@@ -387,6 +548,25 @@ class ShowroomVehicle(models.Model):
             "return_date": False,
         }
 
+    def _showroom_record_delivery_readings(self):
+        """R6.1: the delivery is a reading: the mileage handed over (0 for a new
+        car, the last known mileage of a car delivered again) on the delivery day."""
+        # sudo: recording the delivered mileage belongs to the delivery, which the
+        # warehouse user validates without rights on readings
+        self.env["showroom.odometer"].sudo().create(
+            [
+                {
+                    "vehicle_id": vehicle.id,
+                    "date": vehicle.delivery_date,
+                    "km": vehicle.odometer_last_km,
+                    "source": "delivery",
+                    "user_id": self.env.uid,
+                }
+                for vehicle in self
+                if vehicle.delivery_date
+            ]
+        )
+
     def _showroom_launch_post_purchase_plan(self, intros=None):
         """R5.1: the post-purchase plan, as the managers edited it, for each
         vehicle's consultant from its delivery date. ``intros``: the chatter text
@@ -403,6 +583,156 @@ class ShowroomVehicle(models.Model):
             responsibles={vehicle.id: vehicle.user_id for vehicle in self if vehicle.user_id},
             intros=intros,
         )
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_showroom_milestones(self, batch_size=2000, vehicle_ids=None):
+        """R6.1, daily: put every delivered vehicle whose recorded or estimated
+        mileage (last reading + km per day x days since, in its company's showroom
+        day) has crossed an active mileage milestone into the queue of the highest
+        one crossed, and every vehicle whose insurance renewal falls within a
+        renewal milestone's days into its queue — each exactly once.
+
+        Detection is SQL over the stored forecast fields, in batches of
+        ``batch_size`` vehicles by id; each batch assigns the new entries
+        round-robin among the milestone team's members (at most the company's
+        cap of open entries each: the others wait for a later run), inserts them
+        with ``ON CONFLICT DO NOTHING`` on the unique index (a concurrent run
+        inserts nothing twice) and schedules their first call activity due today.
+        Progress is reported and, run as a cron job, each batch committed
+        (``ir.cron._showroom_batch_done``).
+        ``vehicle_ids``: restrict to these vehicles (tests, benchmarks)."""
+        Call = self.env["showroom.milestone.call"]
+        self.env.flush_all()
+        milestones = self.env["showroom.mileage.milestone"].search([])
+        if not milestones:
+            return 0
+        companies = self.env["res.company"].sudo().search([])
+        today_by_company = {company.id: company._showroom_today() for company in companies}
+        loads = defaultdict(int)
+        for user, count in Call._read_group([("state", "=", "open")], ["user_id"], ["__count"]):
+            loads[user.id] = count
+        members = {}
+        created = last_id = 0
+        restrict = vehicle_ids is not None
+        while True:
+            self.env.cr.execute(
+                f"""
+                WITH today AS (SELECT * FROM unnest(%(company_ids)s::int[], %(days)s::date[]) AS t(company_id, day))
+                SELECT v.id, v.company_id, m.id, NULL::date
+                  FROM showroom_vehicle v
+                  JOIN today ON today.company_id = v.company_id
+                  JOIN LATERAL (
+                        SELECT m.id
+                          FROM showroom_mileage_milestone m
+                         WHERE m.active AND m.kind = 'mileage'
+                           AND (m.company_id IS NULL OR m.company_id = v.company_id)
+                           AND m.km <= v.odometer_last_km
+                                       + COALESCE(v.odometer_km_per_day, 0)
+                                       * GREATEST(today.day - v.odometer_last_date, 0)
+                      ORDER BY m.km DESC
+                         LIMIT 1
+                       ) m ON TRUE
+                 WHERE v.id > %(last_id)s AND v.active AND v.state = 'delivered' AND v.partner_id IS NOT NULL
+                   AND v.odometer_last_date IS NOT NULL {"AND v.id = ANY(%(ids)s)" if restrict else ""}
+                   AND NOT EXISTS (SELECT 1 FROM showroom_milestone_call c
+                                    WHERE c.vehicle_id = v.id AND c.milestone_id = m.id)
+                 UNION ALL
+                SELECT v.id, v.company_id, m.id, v.insurance_renewal_date
+                  FROM showroom_vehicle v
+                  JOIN today ON today.company_id = v.company_id
+                  JOIN showroom_mileage_milestone m
+                    ON m.active AND m.kind = 'renewal' AND (m.company_id IS NULL OR m.company_id = v.company_id)
+                 WHERE v.id > %(last_id)s AND v.active AND v.state = 'delivered' AND v.partner_id IS NOT NULL
+                   AND v.insurance_renewal_date IS NOT NULL {"AND v.id = ANY(%(ids)s)" if restrict else ""}
+                   AND v.insurance_renewal_date - today.day BETWEEN 0 AND m.days_before
+                   AND NOT EXISTS (SELECT 1 FROM showroom_milestone_call c
+                                    WHERE c.vehicle_id = v.id AND c.milestone_id = m.id
+                                      AND c.renewal_date = v.insurance_renewal_date)
+              ORDER BY 1
+                 LIMIT %(limit)s
+                """,
+                {
+                    "company_ids": list(today_by_company),
+                    "days": list(today_by_company.values()),
+                    "last_id": last_id,
+                    "ids": list(vehicle_ids or []),
+                    "limit": batch_size,
+                },
+            )
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            # a vehicle's rows stay in one batch: cut after the last complete vehicle
+            if len(rows) == batch_size and rows[0][0] != rows[-1][0]:
+                rows = [row for row in rows if row[0] != rows[-1][0]]
+            last_id = rows[-1][0]
+            created += self._showroom_queue_batch(rows, milestones, members, loads, today_by_company)
+            self.env.cr.execute(
+                "SELECT count(*) FROM showroom_vehicle WHERE id > %s AND state = 'delivered' AND active", [last_id]
+            )
+            self.env["ir.cron"]._showroom_batch_done(created, self.env.cr.fetchone()[0])
+        _logger.info("Base customer calls: %s entries queued", created)
+        return created
+
+    @api.model
+    def _showroom_queue_batch(self, rows, milestones, members, loads, today_by_company):
+        """Queue the ``rows`` (vehicle id, company id, milestone id, renewal date)
+        found by ``_cron_showroom_milestones``; returns how many were inserted."""
+        milestones_by_id = {milestone.id: milestone for milestone in milestones}
+        caps = {company.id: company.showroom_call_cap for company in self.env["res.company"].browse(today_by_company)}
+        by_group = defaultdict(list)
+        for row in rows:
+            by_group[(row[2], row[1])].append(row)
+        values = []
+        for (milestone_id, company_id), group in by_group.items():
+            key = (milestone_id, company_id)
+            if key not in members:
+                members[key] = milestones_by_id[milestone_id]._members(self.env["res.company"].browse(company_id)).ids
+            if not members[key]:
+                _logger.warning("Base customer calls: milestone %s has no telemarketing user", milestone_id)
+                continue
+            users = assign_round_robin(members[key], loads, caps[company_id], len(group))
+            milestone = milestones_by_id[milestone_id]
+            today = today_by_company[company_id]
+            end = today + relativedelta(months=milestone.call_months)
+            values.extend(
+                (vehicle_id, milestone_id, company_id, renewal_date, user_id, today, end)
+                for (vehicle_id, _company, _milestone, renewal_date), user_id in zip(group, users, strict=True)
+                if user_id
+            )
+        if not values:
+            return 0
+        self.env.cr.execute(
+            """
+            INSERT INTO showroom_milestone_call
+                   (vehicle_id, milestone_id, company_id, renewal_date, user_id, date_open, date_end,
+                    kind, partner_id, state, attempt_count, unreachable_count,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT t.vehicle_id, t.milestone_id, t.company_id, t.renewal_date, t.user_id, t.date_open, t.date_end,
+                   m.kind, v.partner_id, 'open', 0, 0,
+                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM unnest(%(vehicle)s::int[], %(milestone)s::int[], %(company)s::int[], %(renewal)s::date[],
+                          %(user)s::int[], %(open)s::date[], %(end)s::date[])
+                   AS t(vehicle_id, milestone_id, company_id, renewal_date, user_id, date_open, date_end)
+              JOIN showroom_mileage_milestone m ON m.id = t.milestone_id
+              JOIN showroom_vehicle v ON v.id = t.vehicle_id
+            ON CONFLICT DO NOTHING
+         RETURNING id, date_open
+            """,
+            {
+                "uid": self.env.uid,
+                **dict(zip(QUEUE_COLUMNS, map(list, zip(*values, strict=True)), strict=True)),
+            },
+        )
+        # the entries a concurrent run inserted first are not returned: no second call
+        inserted = self.env.cr.fetchall()
+        calls = self.env["showroom.milestone.call"].browse([row[0] for row in inserted])
+        calls._schedule_calls({call_id: date_open for call_id, date_open in inserted})
+        return len(inserted)
 
     # ------------------------------------------------------------
     # TOOLS

@@ -23,3 +23,6 @@ from . import test_ui_tour_campaign
 from . import test_showroom_visit
 from . import test_showroom_review
 from . import test_ui_tour_visits
+from . import test_mileage
+from . import test_mileage_queue
+from . import test_ui_tour_mileage

@@ -553,7 +553,8 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         self.assertEqual(
             len(Activity.search([("res_model", "=", "showroom.vehicle"), ("res_id", "=", my_vehicle.id)])), 4
         )
-        my_vehicle.with_user(self.consultant).odometer = 120
+        self.env["showroom.odometer"].with_user(self.consultant).create({"vehicle_id": my_vehicle.id, "km": 120})
+        self.assertEqual(my_vehicle.odometer, 120)
         self.assertEqual(Vehicle.with_user(self.manager).search(ours), my_vehicle | their_vehicle)
 
         finance = mail_new_test_user(
@@ -562,7 +563,9 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         self.assertEqual(Vehicle.with_user(finance).search(ours), my_vehicle | their_vehicle)
         self.assertTrue(self.customer.with_user(finance).showroom_vehicle_count)
         with self.assertRaises(AccessError):
-            my_vehicle.with_user(finance).odometer = 200
+            self.env["showroom.odometer"].with_user(finance).create({"vehicle_id": my_vehicle.id, "km": 200})
+        with self.assertRaises(AccessError):
+            my_vehicle.with_user(finance).plate_number = "冀F·B5678"
         with self.assertRaises(AccessError):
             self.plan.with_user(finance).name = "Renamed"
         self.plan.with_user(self.manager).name = "Post-purchase follow-ups (edited)"
@@ -645,13 +648,14 @@ class TestVehicleDeliveryQueries(ShowroomVehicleCase):
         five, fifty = self._showroom_overhead(5), self._showroom_overhead(50)
         _logger.info("Showroom queries of validating 5 / 50 vehicle deliveries at once: %s / %s", five, fifty)
         self.assertLessEqual(fifty - five, 3, f"no query per vehicle: {five} for 5 vehicles, {fifty} for 50")
-        self.assertLessEqual(fifty, 36)
+        # 36, plus 6 for the delivery's mileage reading (R6.1: insert, its check, the forecast)
+        self.assertLessEqual(fifty, 42)
         five, fifty = self._showroom_overhead(5, with_leads=True), self._showroom_overhead(50, with_leads=True)
         _logger.info("... with as many opportunities won: %s / %s", five, fifty)
         self.assertLessEqual(fifty - five, 45 + 3, "one query per opportunity won (crm's won stage lookup)")
 
         pickings = self._prepare_deliveries(50, self.suv_white)
-        with self.assertQueryCount(sr_stock=594):  # Odoo's stock: ~560 of them
+        with self.assertQueryCount(sr_stock=601):  # Odoo's stock: ~560 of them; 7 for the mileage readings
             pickings.button_validate()
             self.env.flush_all()
         vehicles = self.env["showroom.vehicle"].sudo().search([("delivery_picking_id", "in", pickings.ids)])

@@ -4,3 +4,4 @@ from . import contact
 from . import plate
 from . import receivables
 from . import visit
+from . import mileage

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.showroom_milestone_call import OUTCOMES as CALL_OUTCOMES
+
 
 class ShowroomFollowupDone(models.TransientModel):
     """The "Done & schedule next" dialog of a showroom follow-up.
@@ -36,6 +38,32 @@ class ShowroomFollowupDone(models.TransientModel):
         store=True,
     )
     next_summary = fields.Char(string="Next follow-up about")
+    # R6.1: the mileage the customer gives, and the outcome of a base-customer call
+    vehicle_id = fields.Many2one("showroom.vehicle", compute="_compute_vehicle_id")
+    call_id = fields.Many2one("showroom.milestone.call", compute="_compute_vehicle_id")
+    call_kind = fields.Selection(related="call_id.kind")
+    call_outcome = fields.Selection(CALL_OUTCOMES, string="Outcome")
+    odometer_km = fields.Integer(
+        string="Km today", help="The mileage the customer gives: recorded as a reading of the vehicle."
+    )
+
+    @api.depends("activity_id")
+    def _compute_vehicle_id(self):
+        for wizard in self:
+            activity = wizard.activity_id
+            call = (
+                self.env["showroom.milestone.call"].browse(activity.res_id)
+                if activity.res_model == "showroom.milestone.call"
+                else self.env["showroom.milestone.call"]
+            )
+            wizard.call_id = call
+            wizard.vehicle_id = (
+                call.vehicle_id
+                if call
+                else self.env["showroom.vehicle"].browse(activity.res_id)
+                if activity.res_model == "showroom.vehicle"
+                else False
+            )
 
     @api.depends("activity_id")
     def _compute_lead_id(self):
@@ -76,7 +104,13 @@ class ShowroomFollowupDone(models.TransientModel):
                         format_date(self.env, self.latest_next_deadline),
                     )
                 )
+        if self.odometer_km and self.vehicle_id:
+            self.env["showroom.odometer"].create(
+                {"vehicle_id": self.vehicle_id.id, "km": self.odometer_km, "source": "call"}
+            )
         activity.showroom_feedback_reason_ids = self.reason_ids
+        if self.call_id:
+            activity.showroom_call_outcome = self.call_outcome
         activity.with_context(
             showroom_next_deadline=self.next_deadline or False,
             showroom_next_summary=self.next_summary or False,

@@ -1,0 +1,48 @@
+from datetime import date, timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common_mileage import ShowroomMileageCase
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_tours", "showroom_mileage")
+class TestMileageTour(HttpCase, ShowroomMileageCase):
+    """R6.1 in the browser: a telemarketing user opens the call queue from the
+    "Base Customers" app, records the call of a customer at 50,000 km as
+    "interested in a new car" with the mileage given; the consultant who sold the
+    car then finds the new opportunity, from the "base customer" channel."""
+
+    def test_work_an_entry_to_interested(self):
+        today = self.company._showroom_today(self.tm1)
+        vehicle = self._make_vehicle(self._linear(today - timedelta(days=1), 50500), delivered=date(2023, 1, 1))
+        self.env["showroom.vehicle"]._cron_showroom_milestones(vehicle_ids=vehicle.ids)
+        call = self._calls(vehicle)
+        self.assertEqual(call.user_id, self.tm1)
+
+        self.start_tour("/odoo", "crm_showroom_mileage_call", login=self.tm1.login)
+
+        self.assertRecordValues(call, [{"state": "closed", "outcome": "interested", "attempt_count": 1}])
+        done = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("res_model", "=", call._name), ("res_id", "=", call.id)])
+        )
+        self.assertRecordValues(
+            done,
+            [
+                {
+                    "active": False,
+                    "showroom_call_outcome": "interested",
+                    "showroom_feedback": "想换一台新 H6，周末来店看车",
+                }
+            ],
+        )
+        self.assertEqual(vehicle.odometer_last_km, 50800)
+        lead = self.env["crm.lead"].with_user(self.consultant).search([("showroom_base_vehicle_id", "=", vehicle.id)])
+        self.assertRecordValues(
+            lead,
+            [{"user_id": self.consultant.id, "showroom_channel_id": self.channel_base.id, "team_id": self.team.id}],
+        )
+        self.assertEqual(len(self._open_followups(lead)), 1, "with its 48-hour follow-up")
+
+        self.start_tour(f"/odoo/crm/{lead.id}", "crm_showroom_mileage_consultant", login=self.consultant.login)

@@ -2,7 +2,7 @@
     "name": "Showroom CRM",
     "summary": "Car dealership showroom rules on Odoo CRM: prospect grades, "
     "always-open follow-ups with customer feedback, entry standard",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",

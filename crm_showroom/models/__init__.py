@@ -20,3 +20,5 @@ from . import sale_order
 from . import account_payment_term_line
 from . import res_company
 from . import res_config_settings
+from . import showroom_care_day
+from . import showroom_care_sms

@@ -18,3 +18,4 @@ from . import test_car_wanted
 from . import test_ui_tours
 from . import test_demo
 from . import test_care_calendar
+from . import test_care_sms

@@ -55,6 +55,14 @@ class TestCareCalendar(BaseCase):
             with self.assertRaises(ValueError):
                 holiday_dates(year)
 
+    def test_lunar_calendar_range(self):
+        """lunardate converts 31 January 1900 to 2099 only (and returns nonsense
+        before): a lunar birthday outside is refused, not mangled."""
+        with self.assertRaises(ValueError):
+            birthday_key(date(1899, 5, 1), lunar=True)
+        self.assertEqual(birthday_key(date(1900, 1, 31), lunar=True), "L:01-01")
+        self.assertEqual(birthday_key(date(1899, 5, 1)), "S:05-01", "a solar birthday has no range")
+
     def test_solar_birthday(self):
         self.assertEqual(birthday_key(date(1985, 3, 9)), "S:03-09")
         self.assertIsNone(birthday_key(False))

@@ -48,6 +48,9 @@ HOLIDAY_NAMES = {
 # knows lunar years up to 2099.
 FIRST_YEAR = 2008
 LAST_YEAR = 2099
+# the solar dates lunardate converts (lunar years 1900 to 2099)
+FIRST_LUNAR_DAY = datetime.date(1900, 1, 31)
+LAST_LUNAR_DAY = datetime.date(2099, 12, 31)
 
 
 def holiday_dates(year):
@@ -91,7 +94,7 @@ def birthday_key(birth_date, lunar=False):
         return None
     if not lunar:
         return solar_key(birth_date.month, birth_date.day)
-    birth = LunarDate.from_solar_date(birth_date.year, birth_date.month, birth_date.day)
+    birth = _lunar_of(birth_date)
     return lunar_key(birth.month, birth.day, birth.is_leap_month)
 
 
@@ -100,7 +103,7 @@ def keys_on(day):
     keys = {solar_key(day.month, day.day)}
     if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
         keys.add(solar_key(2, 29))
-    lunar = LunarDate.from_solar_date(day.year, day.month, day.day)
+    lunar = _lunar_of(day)
     month, lunar_day, leap = lunar.month, lunar.day, lunar.is_leap_month
     days = [lunar_day]
     if lunar_day == 29 and _month_length(lunar.year, month, leap) == 29:
@@ -129,8 +132,8 @@ def next_birthday(birth_date, lunar, today):
     if not lunar:
         candidate = _solar_in(today.year, birth_date.month, birth_date.day)
         return candidate if candidate >= today else _solar_in(today.year + 1, birth_date.month, birth_date.day)
-    birth = LunarDate.from_solar_date(birth_date.year, birth_date.month, birth_date.day)
-    this_lunar_year = LunarDate.from_solar_date(today.year, today.month, today.day).year
+    birth = _lunar_of(birth_date)
+    this_lunar_year = _lunar_of(today).year
     for lunar_year in (this_lunar_year, this_lunar_year + 1):
         try:
             candidate = lunar_birthday_in(lunar_year, birth.month, birth.day, birth.is_leap_month)
@@ -139,6 +142,14 @@ def next_birthday(birth_date, lunar, today):
         if candidate >= today:
             return candidate
     return None
+
+
+def _lunar_of(solar_date):
+    """The lunar date of ``solar_date``; ``ValueError`` outside the library's
+    range (it returns nonsense there instead of failing)."""
+    if not FIRST_LUNAR_DAY <= solar_date <= LAST_LUNAR_DAY:
+        raise ValueError(f"{solar_date} is out of the lunar calendar's range")
+    return LunarDate.from_solar_date(solar_date.year, solar_date.month, solar_date.day)
 
 
 def _solar_in(year, month, day):

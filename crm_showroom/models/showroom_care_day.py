@@ -228,9 +228,9 @@ class ShowroomCareDay(models.Model):
         customer, care day and day) and sends only to the customers whose line it
         inserted: a customer already greeted, or being greeted by a concurrent run,
         is skipped. When a concurrent run has greeted customers this run's snapshot
-        does not see, PostgreSQL refuses the insert (serialization failure): this
-        run stops and leaves the care day to the other one. A batch that fails
-        otherwise is logged and skipped."""
+        does not see, PostgreSQL skips those lines or refuses the insert
+        (serialization failure): then this run stops and leaves the care day to the
+        other one. A batch that fails otherwise is logged and skipped."""
         self.ensure_one()
         Partner = self.env["res.partner"].sudo()
         domain = self._showroom_pending_domain(day)

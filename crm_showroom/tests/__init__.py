@@ -19,3 +19,4 @@ from . import test_ui_tours
 from . import test_demo
 from . import test_care_calendar
 from . import test_care_sms
+from . import test_ui_tour_care_sms

@@ -337,9 +337,10 @@ class TestCareSmsConcurrency(TransactionCase):
             self.assertEqual(self._sent(api.Environment(cr, SUPERUSER_ID, {})), 3)
 
     def test_concurrent_runs(self):
-        """Run 1 has taken its snapshot when run 2 greets everyone and commits:
-        run 1's inserts conflict with rows it cannot see, PostgreSQL refuses them
-        and run 1 stops without sending."""
+        """Run 1 has taken its snapshot (everyone still to greet) when run 2 greets
+        everyone and commits: run 1's log lines conflict with run 2's, which its
+        snapshot cannot see; they are not inserted (PostgreSQL skips them or
+        refuses the batch) and run 1 sends nothing."""
         day = date(2027, 2, 6)
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             env1 = api.Environment(cr1, SUPERUSER_ID, {})

@@ -455,7 +455,9 @@ class ResPartner(models.Model):
             partner.showroom_vehicle_model_name = latest.get(partner._origin.commercial_partner_id.id, False)
 
     def _compute_showroom_care_sms_count(self):
-        counts = dict(self.env["showroom.care.sms"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        counts = dict(
+            self.env["showroom.care.sms"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
         for partner in self:
             partner.showroom_care_sms_count = counts.get(partner, 0)
 

@@ -104,7 +104,9 @@ class ShowroomCareDay(models.Model):
             care_day.is_recurring = care_day.occasion in RECURRING_OCCASIONS
 
     def _compute_care_sms_count(self):
-        counts = dict(self.env["showroom.care.sms"]._read_group([("care_day_id", "in", self.ids)], ["care_day_id"], ["__count"]))
+        counts = dict(
+            self.env["showroom.care.sms"]._read_group([("care_day_id", "in", self.ids)], ["care_day_id"], ["__count"])
+        )
         for care_day in self:
             care_day.care_sms_count = counts.get(care_day, 0)
 
@@ -113,7 +115,10 @@ class ShowroomCareDay(models.Model):
         for care_day in self:
             if care_day.occasion in RECURRING_OCCASIONS and care_day.date:
                 raise ValidationError(
-                    _("A birthday or purchase anniversary care day has no date: it greets each customer on their own day.")
+                    _(
+                        "A birthday or purchase anniversary care day has no date: it greets each customer on their "
+                        "own day."
+                    )
                 )
             if care_day.occasion not in RECURRING_OCCASIONS and not care_day.date:
                 raise ValidationError(_("The care day %s needs a date.", care_day.name))
@@ -131,7 +136,11 @@ class ShowroomCareDay(models.Model):
                 self.env["res.partner"].sudo().search_count(care_day._showroom_parsed_audience(), limit=1)
             except Exception as error:  # noqa: BLE001 - any parse or field error is bad input
                 raise ValidationError(
-                    _("The audience of the care day %(name)s is not a valid filter: %(error)s", name=care_day.name, error=error)
+                    _(
+                        "The audience of the care day %(name)s is not a valid filter: %(error)s",
+                        name=care_day.name,
+                        error=error,
+                    )
                 ) from error
 
     # ------------------------------------------------------------
@@ -266,8 +275,8 @@ class ShowroomCareDay(models.Model):
         # concurrent run (see _showroom_send), not a bad query
         self.env.cr.execute(
             SQL(
-                """INSERT INTO showroom_care_sms
-                        (partner_id, care_day_id, company_id, date, state, create_uid, create_date, write_uid, write_date)
+                """INSERT INTO showroom_care_sms (partner_id, care_day_id, company_id, date, state,
+                                                create_uid, create_date, write_uid, write_date)
                    SELECT partner_id, %(care_day)s, %(company)s, %(day)s, 'queued', %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(partners)s::int[]) AS partner_id
                    ON CONFLICT (partner_id, care_day_id, date) DO NOTHING
@@ -336,8 +345,9 @@ class ShowroomCareDay(models.Model):
         queued = 0
         for company, company_care_days in care_days.grouped("company_id").items():
             today = company._showroom_today()
-            for care_day in company_care_days.filtered(lambda care_day: care_day.is_recurring or care_day.date == today):
-                queued += care_day._showroom_send(today, batch_size=batch_size)
+            for care_day in company_care_days:
+                if care_day.is_recurring or care_day.date == today:
+                    queued += care_day._showroom_send(today, batch_size=batch_size)
         if queued:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         _logger.info("Care SMS: %s SMS queued", queued)

@@ -8,9 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
 from odoo.addons.crm_showroom.tools.vin import with_check_digit
+from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common_care import ShowroomCareCase
 
@@ -28,7 +27,7 @@ class TestCareSms(ShowroomCareCase):
     def _run_cron(self):
         """As Odoo runs it: the cron's user, an empty context."""
         self.assertFalse(self.env.context.get("tz"))
-        self.care_cron.with_context({}).method_direct_trigger()
+        self.care_cron.method_direct_trigger()
 
     def test_sent_once_on_the_day_through_odoos_queue(self):
         care_day = self._create_care_day()
@@ -134,8 +133,10 @@ class TestCareSms(ShowroomCareCase):
                 self._run_cron()
         logs = self._logs(birthday)
         self.assertEqual(len(logs), 3, "once a year each")
-        self.assertEqual(logs.filtered(lambda log: log.partner_id == self.zhou).mapped("date"),
-                         [date(2027, 9, 15), date(2026, 9, 15)])
+        self.assertEqual(
+            logs.filtered(lambda log: log.partner_id == self.zhou).mapped("date"),
+            [date(2027, 9, 15), date(2026, 9, 15)],
+        )
 
     def test_purchase_anniversary(self):
         """The fixture's cars were delivered on 10 March 2024."""
@@ -157,9 +158,9 @@ class TestCareSms(ShowroomCareCase):
             self._create_care_day(audience_domain="hello")
         with self.assertRaisesRegex(ValidationError, "contacts"):
             self._create_care_day(
-                sms_template_id=self.env["sms.template"].create(
-                    {"name": "Lead", "model_id": self.env.ref("crm.model_crm_lead").id, "body": "Hi"}
-                ).id
+                sms_template_id=self.env["sms.template"]
+                .create({"name": "Lead", "model_id": self.env.ref("crm.model_crm_lead").id, "body": "Hi"})
+                .id
             )
         with self.assertRaisesRegex(ValidationError, "1900"):
             self.wang.write({"showroom_birthday": date(1899, 5, 1), "showroom_birthday_lunar": True})
@@ -171,8 +172,12 @@ class TestCareSms(ShowroomCareCase):
     def test_unique_per_customer_care_day_and_day(self):
         """The log's constraint holds at every door (a direct create too)."""
         care_day = self._create_care_day()
-        values = {"partner_id": self.wang.id, "care_day_id": care_day.id, "date": date(2027, 2, 6),
-                  "company_id": self.company.id}
+        values = {
+            "partner_id": self.wang.id,
+            "care_day_id": care_day.id,
+            "date": date(2027, 2, 6),
+            "company_id": self.company.id,
+        }
         self.env["showroom.care.sms"].create(values)
         with self.assertRaises(IntegrityError):
             self.env["showroom.care.sms"].create(values)
@@ -184,8 +189,10 @@ class TestCareYear(ShowroomCareCase):
     """R6.2: a year's holidays are generated, not typed, and only once."""
 
     def _generate(self, year, user=None):
-        wizard = self.env["showroom.care.year"].with_user(user or self.manager).create(
-            {"year": year, "company_id": self.company.id}
+        wizard = (
+            self.env["showroom.care.year"]
+            .with_user(user or self.manager)
+            .create({"year": year, "company_id": self.company.id})
         )
         return wizard._showroom_generate()
 
@@ -205,14 +212,28 @@ class TestCareYear(ShowroomCareCase):
         care_days_2027[0].active = False
         self.assertFalse(self._generate(2027))
         CareDay = self.env["showroom.care.day"].with_context(active_test=False)
-        self.assertEqual(CareDay.search_count([("company_id", "=", self.company.id), ("occasion", "!=", "birthday"),
-                                               ("occasion", "!=", "anniversary")]), 14)
+        self.assertEqual(
+            CareDay.search_count(
+                [
+                    ("company_id", "=", self.company.id),
+                    ("occasion", "!=", "birthday"),
+                    ("occasion", "!=", "anniversary"),
+                ]
+            ),
+            14,
+        )
 
     def test_generate_keeps_last_years_template_and_audience(self):
         template = self.env["sms.template"].create(
-            {"name": "中秋", "model_id": self.env.ref("base.model_res_partner").id, "body": "中秋快乐 {{ object.name }}"}
+            {
+                "name": "中秋",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "中秋快乐 {{ object.name }}",
+            }
         )
-        self._create_care_day("mid_autumn", date(2026, 9, 25), sms_template_id=template.id, audience_domain="[('city_id', '!=', False)]")
+        self._create_care_day(
+            "mid_autumn", date(2026, 9, 25), sms_template_id=template.id, audience_domain="[('city_id', '!=', False)]"
+        )
         mid_autumn = self._generate(2027).filtered(lambda care_day: care_day.occasion == "mid_autumn")
         self.assertEqual(mid_autumn.sms_template_id, template)
         self.assertEqual(mid_autumn.audience_domain, "[('city_id', '!=', False)]")
@@ -237,7 +258,10 @@ class TestCareSmsSecurity(ShowroomCareCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.telemarketer = mail_new_test_user(
-            cls.env, login="sr_tele", name="Tele Marketing", tz="Asia/Shanghai",
+            cls.env,
+            login="sr_tele",
+            name="Tele Marketing",
+            tz="Asia/Shanghai",
             groups="crm_showroom.group_showroom_telemarketing",
         )
         cls.care_day = cls._create_care_day()
@@ -248,8 +272,14 @@ class TestCareSmsSecurity(ShowroomCareCase):
 
     def test_manager(self):
         CareDay = self.env["showroom.care.day"].with_user(self.manager)
-        care_day = CareDay.create({"name": "Launch", "occasion": "launch", "date": date(2027, 5, 1),
-                                   "sms_template_id": self.holiday_template.id})
+        care_day = CareDay.create(
+            {
+                "name": "Launch",
+                "occasion": "launch",
+                "date": date(2027, 5, 1),
+                "sms_template_id": self.holiday_template.id,
+            }
+        )
         care_day.audience_domain = "[('city_id', '!=', False)]"
         self.assertEqual(CareDay.search([("id", "in", (self.care_day | self.other_care_day).ids)]), self.care_day)
         self.assertEqual(len(self.env["showroom.care.sms"].with_user(self.manager).search([])), 2)
@@ -265,13 +295,19 @@ class TestCareSmsSecurity(ShowroomCareCase):
         logs = self.env["showroom.care.sms"].with_user(self.telemarketer).search([])
         self.assertEqual(logs.partner_id, self.wang | self.zhou)
         self.assertEqual(self.wang.with_user(self.telemarketer).showroom_care_sms_count, 1)
-        self.assertFalse(self.env["showroom.care.day"].with_user(self.telemarketer).search(
-            [("id", "=", self.other_care_day.id)]))
+        self.assertFalse(
+            self.env["showroom.care.day"].with_user(self.telemarketer).search([("id", "=", self.other_care_day.id)])
+        )
         with self.assertRaises(AccessError):
             care_day.name = "Changed"
         with self.assertRaises(AccessError):
             self.env["showroom.care.day"].with_user(self.telemarketer).create(
-                {"name": "X", "occasion": "custom", "date": date(2027, 5, 1), "sms_template_id": self.holiday_template.id}
+                {
+                    "name": "X",
+                    "occasion": "custom",
+                    "date": date(2027, 5, 1),
+                    "sms_template_id": self.holiday_template.id,
+                }
             )
         with self.assertRaises(AccessError):
             logs[0].state = "canceled"
@@ -292,22 +328,37 @@ class TestCareSmsConcurrency(TransactionCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            product = env["product.product"].create({"name": "Concurrency SUV", "is_vehicle": True, "tracking": "serial",
-                                                     "is_storable": True})
+            product = env["product.product"].create(
+                {"name": "Concurrency SUV", "is_vehicle": True, "tracking": "serial", "is_storable": True}
+            )
             partners = env["res.partner"].create(
                 [{"name": f"并发客户 {index}", "mobile": f"+86 139 0000 {index:04d}"} for index in range(3)]
             )
             lots = env["stock.lot"].create(
-                [{"name": with_check_digit(f"LGWCC4A50TH{970000 + index:06d}"), "product_id": product.id} for index in range(3)]
+                [
+                    {"name": with_check_digit(f"LGWCC4A50TH{970000 + index:06d}"), "product_id": product.id}
+                    for index in range(3)
+                ]
             )
             env["showroom.vehicle"].create(
-                [{"lot_id": lot.id, "partner_id": partner.id, "state": "delivered", "delivery_date": date(2025, 1, 1)}
-                 for lot, partner in zip(lots, partners, strict=True)]
+                [
+                    {
+                        "lot_id": lot.id,
+                        "partner_id": partner.id,
+                        "state": "delivered",
+                        "delivery_date": date(2025, 1, 1),
+                    }
+                    for lot, partner in zip(lots, partners, strict=True)
+                ]
             )
             care_day = env["showroom.care.day"].create(
-                {"name": "Concurrency", "occasion": "custom", "date": date(2027, 2, 6),
-                 "sms_template_id": env.ref("crm_showroom.sms_template_care_holiday").id,
-                 "audience_domain": f"[('id', 'in', {partners.ids})]"}
+                {
+                    "name": "Concurrency",
+                    "occasion": "custom",
+                    "date": date(2027, 2, 6),
+                    "sms_template_id": env.ref("crm_showroom.sms_template_care_holiday").id,
+                    "audience_domain": f"[('id', 'in', {partners.ids})]",
+                }
             )
         self.ids = {"product": product.id, "partners": partners.ids, "lots": lots.ids, "care_day": care_day.id}
         self.addCleanup(self._clean)

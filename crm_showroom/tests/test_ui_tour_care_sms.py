@@ -11,8 +11,9 @@ class TestCareSmsTour(HttpCase, ShowroomCareCase):
     and previews it (``static/tests/tours/showroom_care_sms_tour.js``)."""
 
     def test_generate_year_and_preview(self):
-        self.start_tour("/odoo/action-crm_showroom.showroom_care_day_action", "crm_showroom_care_sms",
-                        login=self.manager.login)
+        self.start_tour(
+            "/odoo/action-crm_showroom.showroom_care_day_action", "crm_showroom_care_sms", login=self.manager.login
+        )
         care_days = self.env["showroom.care.day"].search(
             [("company_id", "=", self.company.id), ("date", ">=", date(2028, 1, 1)), ("date", "<=", date(2028, 12, 31))]
         )
@@ -20,4 +21,6 @@ class TestCareSmsTour(HttpCase, ShowroomCareCase):
         spring = care_days.filtered(lambda care_day: care_day.occasion == "spring_festival")
         self.assertEqual(spring.date, date(2028, 1, 26))
         self.assertEqual(spring._showroom_recipients(spring.date), self.wang | self.zhou, "the 2 the preview counted")
-        self.assertFalse(self.env["showroom.care.sms"].search([("care_day_id", "=", spring.id)]), "a preview sends nothing")
+        self.assertFalse(
+            self.env["showroom.care.sms"].search([("care_day_id", "=", spring.id)]), "a preview sends nothing"
+        )

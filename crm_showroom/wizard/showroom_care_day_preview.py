@@ -36,7 +36,9 @@ class ShowroomCareDayPreview(models.TransientModel):
     @api.depends("care_day_id", "date")
     def _compute_partner_id(self):
         for preview in self:
-            preview.partner_id = preview.care_day_id._showroom_recipients(preview.date, limit=1) if preview.date else False
+            preview.partner_id = (
+                preview.care_day_id._showroom_recipients(preview.date, limit=1) if preview.date else False
+            )
 
     @api.depends("care_day_id", "date", "partner_id")
     def _compute_preview(self):

@@ -27,8 +27,11 @@ class ShowroomCareYear(models.TransientModel):
         self.ensure_one()
         care_days = self._showroom_generate()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_care_day_action")
-        action["domain"] = [("company_id", "=", self.company_id.id), ("date", ">=", f"{self.year}-01-01"),
-                            ("date", "<=", f"{self.year}-12-31")]
+        action["domain"] = [
+            ("company_id", "=", self.company_id.id),
+            ("date", ">=", f"{self.year}-01-01"),
+            ("date", "<=", f"{self.year}-12-31"),
+        ]
         action["context"] = {}
         if not care_days:
             action["help"] = _("<p>The care days of %s were already generated.</p>", self.year)
@@ -45,13 +48,17 @@ class ShowroomCareYear(models.TransientModel):
             ) from error
         CareDay = self.env["showroom.care.day"].with_context(active_test=False)
         existing = CareDay.search(
-            [("company_id", "=", self.company_id.id), ("occasion", "in", list(HOLIDAY_NAMES)),
-             ("date", "in", list(dates.values()))]
+            [
+                ("company_id", "=", self.company_id.id),
+                ("occasion", "in", list(HOLIDAY_NAMES)),
+                ("date", "in", list(dates.values())),
+            ]
         )
         done = {(care_day.occasion, care_day.date) for care_day in existing}
         latest = {}
         for care_day in CareDay.search(
-            [("company_id", "=", self.company_id.id), ("occasion", "in", list(HOLIDAY_NAMES))], order="date desc, id desc"
+            [("company_id", "=", self.company_id.id), ("occasion", "in", list(HOLIDAY_NAMES))],
+            order="date desc, id desc",
         ):
             latest.setdefault(care_day.occasion, care_day)
         default_template = self._showroom_default_template()

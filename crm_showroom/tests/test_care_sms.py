@@ -406,3 +406,30 @@ class TestCareSmsConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.assertEqual(self._sent(env), 3)
             self.assertEqual(env["showroom.care.sms"].search_count([("care_day_id", "=", self.ids["care_day"])]), 3)
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "care_sms")
+class TestCareSmsDemo(TransactionCase):
+    """The demo's care SMS: the showroom's 2027 holidays generated, its birthday and
+    anniversary care days, a lunar birthday. Skipped without the demo data."""
+
+    def setUp(self):
+        super().setUp()
+        self.company = self.env.ref("crm_showroom.company_showroom", raise_if_not_found=False)
+        if not self.company:
+            self.skipTest("crm_showroom's demo data is not loaded")
+
+    def test_demo_care_days(self):
+        care_days = self.env["showroom.care.day"].search([("company_id", "=", self.company.id)])
+        spring = care_days.filtered(lambda care_day: care_day.occasion == "spring_festival")
+        self.assertEqual(spring.date, date(2027, 2, 6))
+        self.assertEqual(len(care_days.filtered(lambda care_day: care_day.date and care_day.date.year == 2027)), 7)
+        self.assertTrue(self.env.ref("crm_showroom.care_day_demo_birthday").active)
+        sun = self.env.ref("crm_showroom.sale_demo_partner_sun")
+        self.assertTrue(sun.showroom_birthday_lunar)
+        self.assertTrue(sun.showroom_birthday_key.startswith("L:"))
+        telemarketing = self.env["res.users"].search([("login", "=", "telemarketing")])
+        self.assertEqual(
+            self.env["showroom.care.day"].with_user(telemarketing).search_count([("id", "in", care_days.ids)]),
+            len(care_days),
+        )

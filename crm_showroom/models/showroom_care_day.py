@@ -133,7 +133,9 @@ class ShowroomCareDay(models.Model):
     def _check_audience_domain(self):
         for care_day in self:
             try:
-                self.env["res.partner"].sudo().search_count(care_day._showroom_parsed_audience(), limit=1)
+                # savepoint: a filter PostgreSQL rejects must not break the transaction
+                with self.env.cr.savepoint(flush=False):
+                    self.env["res.partner"].sudo().search_count(care_day._showroom_parsed_audience(), limit=1)
             except Exception as error:  # noqa: BLE001 - any parse or field error is bad input
                 raise ValidationError(
                     _(

@@ -102,6 +102,25 @@ class TestCareSms(ShowroomCareCase):
             self.assertEqual(care_day._showroom_send(date(2027, 2, 6), batch_size=1), 2)
         self.assertEqual(len(self._logs(care_day)), 2)
 
+    def test_queries_per_batch_do_not_grow_with_customers(self):
+        """A batch costs the same number of queries for 2 customers as for 6."""
+        more = self.env["res.partner"].create(
+            [{"name": f"客户 {index}", "mobile": f"+86 138 2222 000{index}"} for index in range(4)]
+        )
+        for partner in more:
+            self._create_vehicle(partner, date(2024, 3, 10))
+        self._create_care_day(day=date(2027, 2, 5))._showroom_send(date(2027, 2, 5))  # warm-up
+        counts = {}
+        for size, audience in ((2, self.wang | self.zhou), (6, self.wang | self.zhou | more)):
+            care_day = self._create_care_day(
+                day=date(2027, 2, 6 + size), audience_domain=f"[('id', 'in', {audience.ids})]"
+            )
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertEqual(care_day._showroom_send(date(2027, 2, 6 + size)), size)
+            counts[size] = self.cr.sql_log_count - before
+        self.assertEqual(counts[2], counts[6], counts)
+
     def test_preview(self):
         care_day = self._create_care_day()
         preview = self.env["showroom.care.day.preview"].with_user(self.manager).create({"care_day_id": care_day.id})

@@ -1,13 +1,14 @@
 {
     "name": "Showroom CRM",
-    "summary": "Car dealership showroom rules on Odoo CRM: prospect grades, "
-    "always-open follow-ups with customer feedback, entry standard",
+    "summary": "Car dealership showroom on Odoo CRM: grades, always-open follow-ups with feedback, "
+    "vehicles, receivables, base-customer care and campaigns, visit cards, daily inspection and fines",
     "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "loyalty"],
+    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "sms", "loyalty"],
+    "external_dependencies": {"python": ["holidays", "lunardate"]},
     "data": [
         "security/crm_showroom_security.xml",
         "security/ir.model.access.csv",
@@ -15,6 +16,7 @@
         "security/showroom_campaign_security.xml",
         "security/showroom_visit_security.xml",
         "security/showroom_mileage_security.xml",
+        "security/showroom_care_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
         "data/showroom_feedback_reason_data.xml",
@@ -24,9 +26,12 @@
         "data/mail_template_data.xml",
         "data/account_payment_term_data.xml",
         "data/showroom_mileage_milestone_data.xml",
+        "data/sms_template_data.xml",
         "wizard/showroom_followup_done_views.xml",
         "wizard/showroom_followup_cancel_views.xml",
         "wizard/showroom_followup_instruction_views.xml",
+        "wizard/showroom_care_year_views.xml",
+        "wizard/showroom_care_day_preview_views.xml",
         "views/showroom_grade_views.xml",
         "views/showroom_feedback_reason_views.xml",
         "views/showroom_source_channel_views.xml",
@@ -50,6 +55,8 @@
         "views/res_config_settings_views.xml",
         "views/showroom_campaign_views.xml",
         "views/showroom_campaign_reward_views.xml",
+        "views/showroom_care_day_views.xml",
+        "views/showroom_care_sms_views.xml",
         "report/showroom_receivable_report_views.xml",
         "report/showroom_statement_report.xml",
         "report/showroom_statement_templates.xml",
@@ -65,6 +72,7 @@
         "demo/crm_showroom_campaign_demo.xml",
         "demo/crm_showroom_visit_demo.xml",
         "demo/crm_showroom_mileage_demo.xml",
+        "demo/crm_showroom_care_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -27,3 +27,5 @@ from . import ir_cron
 from . import showroom_odometer
 from . import showroom_mileage_milestone
 from . import showroom_milestone_call
+from . import showroom_care_day
+from . import showroom_care_sms

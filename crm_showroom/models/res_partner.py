@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import receivables
+from ..tools.care_calendar import birthday_key, next_birthday
 from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 
 
@@ -442,4 +443,110 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_campaign_reward_action")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"create": False}
+
+    # ------------------------------------------------------------
+    # CARE SMS (R6.2)
+    # ------------------------------------------------------------
+    # Birthdays (G1: the customer file holds the contact's birthday), solar or
+    # lunar, drive the birthday care day; the stored key (see
+    # tools/care_calendar.py) makes "whose birthday is today" one indexed query.
+
+    showroom_birthday = fields.Date(string="Birthday", help="The customer's date of birth.")
+    showroom_birthday_lunar = fields.Boolean(
+        string="Lunar birthday",
+        help="The customer celebrates their birthday on the lunar calendar: the care SMS goes out on the "
+        "lunar month and day of their birth each year.",
+    )
+    showroom_birthday_key = fields.Char(
+        string="Birthday key",
+        compute="_compute_showroom_birthday_key",
+        store=True,
+        index="btree_not_null",
+        help="Technical: the (lunar) month and day of the birthday, to find whose birthday a day is.",
+    )
+    showroom_next_birthday = fields.Date(
+        string="Next birthday",
+        compute="_compute_showroom_next_birthday",
+        help="The next day the customer celebrates their birthday (in the showroom's day), on the solar or "
+        "lunar calendar.",
+    )
+    showroom_care_sms_optout = fields.Boolean(
+        string="No care SMS",
+        help="The customer asked not to receive the showroom's care SMS (holidays, birthday, anniversary).",
+    )
+    showroom_vehicle_model_name = fields.Char(
+        string="Car model",
+        compute="_compute_showroom_vehicle_model_name",
+        help="The model of the customer's most recently delivered car, for care SMS templates.",
+    )
+    showroom_care_sms_ids = fields.One2many(
+        "showroom.care.sms",
+        "partner_id",
+        string="Care SMS",
+        groups="crm_showroom.group_showroom_manager,crm_showroom.group_showroom_telemarketing",
+    )
+    showroom_care_sms_count = fields.Integer(
+        string="Care SMS count",
+        compute="_compute_showroom_care_sms_count",
+        groups="crm_showroom.group_showroom_manager,crm_showroom.group_showroom_telemarketing",
+    )
+
+    @api.depends("showroom_birthday", "showroom_birthday_lunar")
+    def _compute_showroom_birthday_key(self):
+        for partner in self:
+            try:
+                partner.showroom_birthday_key = birthday_key(partner.showroom_birthday, partner.showroom_birthday_lunar)
+            except ValueError:  # refused by _check_showroom_birthday
+                partner.showroom_birthday_key = False
+
+    @api.depends("showroom_birthday", "showroom_birthday_lunar")
+    @api.depends_context("company")
+    def _compute_showroom_next_birthday(self):
+        today = self.env.company._showroom_today()
+        for partner in self:
+            try:
+                partner.showroom_next_birthday = next_birthday(
+                    partner.showroom_birthday, partner.showroom_birthday_lunar, today
+                )
+            except ValueError:
+                partner.showroom_next_birthday = False
+
+    def _compute_showroom_vehicle_model_name(self):
+        # sudo: the model name of a customer's car is no secret, and the care SMS
+        # renders it for users who cannot read vehicles
+        vehicles = self.env["showroom.vehicle"].sudo().search(
+            [("partner_id", "in", self._origin.commercial_partner_id.ids), ("state", "=", "delivered")],
+            order="delivery_date desc, id desc",
+        )
+        latest = {}
+        for vehicle in vehicles:
+            latest.setdefault(vehicle.partner_id.id, vehicle.product_tmpl_id.name)
+        for partner in self:
+            partner.showroom_vehicle_model_name = latest.get(partner._origin.commercial_partner_id.id, False)
+
+    def _compute_showroom_care_sms_count(self):
+        counts = dict(
+            self.env["showroom.care.sms"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.showroom_care_sms_count = counts.get(partner, 0)
+
+    @api.constrains("showroom_birthday", "showroom_birthday_lunar")
+    def _check_showroom_birthday(self):
+        for partner in self.filtered("showroom_birthday"):
+            if partner.showroom_birthday > self.env.company._showroom_today():
+                raise ValidationError(_("The birthday of %s is in the future.", partner.display_name))
+            if partner.showroom_birthday_lunar and not partner.showroom_birthday_key:
+                raise ValidationError(
+                    _(
+                        "The lunar calendar knows dates from 31 January 1900 to 2099 only: the lunar birthday of %s "
+                        "cannot be converted.",
+                        partner.display_name,
+                    )
+                )
+
+    def action_showroom_view_care_sms(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_care_sms_action")
+        action["domain"] = [("partner_id", "=", self.id)]
         return action

@@ -26,3 +26,6 @@ from . import test_ui_tour_visits
 from . import test_mileage
 from . import test_mileage_queue
 from . import test_ui_tour_mileage
+from . import test_care_calendar
+from . import test_care_sms
+from . import test_ui_tour_care_sms

@@ -5,3 +5,4 @@ from . import plate
 from . import receivables
 from . import visit
 from . import mileage
+from . import care_calendar

@@ -20,3 +20,19 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.showroom_tz",
         readonly=False,
     )
+    showroom_spot_check_size = fields.Integer(
+        related="company_id.showroom_spot_check_size",
+        readonly=False,
+    )
+    showroom_fine_post_entries = fields.Boolean(
+        related="company_id.showroom_fine_post_entries",
+        readonly=False,
+    )
+    showroom_fine_journal_id = fields.Many2one(
+        related="company_id.showroom_fine_journal_id",
+        readonly=False,
+    )
+    showroom_fine_account_id = fields.Many2one(
+        related="company_id.showroom_fine_account_id",
+        readonly=False,
+    )

@@ -1,2 +1,3 @@
 from . import showroom_receivable_report
 from . import report_showroom_statement
+from . import showroom_fine_statement

@@ -2,3 +2,6 @@ from . import showroom_followup_done
 from . import showroom_followup_cancel
 from . import showroom_followup_instruction
 from . import mail_activity_schedule
+from . import showroom_fine_waive
+from . import showroom_fine_correct
+from . import showroom_inspection_run

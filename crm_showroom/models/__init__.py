@@ -20,6 +20,7 @@ from . import sale_order
 from . import account_payment_term_line
 from . import res_company
 from . import res_config_settings
+from . import showroom_visit
 from . import showroom_fine_rule
 from . import showroom_inspection
 from . import showroom_fine

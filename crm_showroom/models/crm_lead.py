@@ -234,6 +234,19 @@ class CrmLead(models.Model):
         "order is cancelled before delivery.",
     )
 
+    # VISIT CARDS (R2.1, R7.2)
+    # The showroom's visit cards of the customer; the first visit (else the
+    # opportunity's creation) is its registration time (报备) for ownership rulings.
+    showroom_visit_ids = fields.One2many("showroom.visit", "lead_id", string="Visits")
+    showroom_visit_count = fields.Integer(string="Visit count", compute="_compute_showroom_visit_count")
+    showroom_registered_at = fields.Datetime(
+        string="Registered on",
+        compute="_compute_showroom_registered_at",
+        store=True,
+        help="When the customer was first registered: the first visit card, or the opportunity's creation "
+        "if earlier. The earlier registration wins an ownership conflict between consultants (R7.2).",
+    )
+
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
@@ -417,6 +430,7 @@ class CrmLead(models.Model):
         self._showroom_normalize_mobile_values(vals_list)
         self._showroom_price_car_wanted(vals_list)
         leads = super().create(vals_list)
+        leads._showroom_link_visit_from_context()
         # mobiles that came from a compute (the customer's) or with a team chosen by default
         leads._showroom_normalize_mobile()
         open_leads = leads._showroom_filter_open()
@@ -848,3 +862,58 @@ class CrmLead(models.Model):
         leads = leads.filtered(lambda lead: lead.id not in ordered)
         for grade, group in leads.grouped("showroom_grade_before_order_id").items():
             group.write({"showroom_grade_id": grade.id, "showroom_grade_before_order_id": False})
+
+    # ------------------------------------------------------------
+    # VISIT CARDS (R2.1, R7.2)
+    # ------------------------------------------------------------
+
+    def _compute_showroom_visit_count(self):
+        counts = dict(
+            self.env["showroom.visit"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
+        ) if self.ids else {}
+        for lead in self:
+            lead.showroom_visit_count = counts.get(lead._origin, 0)
+
+    @api.depends("create_date", "showroom_visit_ids.date_in")
+    def _compute_showroom_registered_at(self):
+        """R7.2: the first visit card of the customer, or the opportunity's creation if earlier."""
+        # sudo: the registration time counts every visit card of the customer, the
+        # other consultants' too
+        first_visits = dict(
+            self.env["showroom.visit"].sudo()._read_group(
+                [("lead_id", "in", self._origin.ids)], ["lead_id"], ["date_in:min"]
+            )
+        ) if self._origin.ids else {}
+        for lead in self:
+            dates = [lead.create_date, first_visits.get(lead._origin)]
+            dates += lead.showroom_visit_ids.mapped("date_in") if not lead._origin else []
+            lead.showroom_registered_at = min(filter(None, dates), default=False)
+
+    def _showroom_link_visit_from_context(self):
+        """The opportunity created from a visit card ("Create opportunity", whose form
+        passes ``showroom_visit_id``) gets the card, unless the card found its
+        opportunity meanwhile."""
+        visit_id = self.env.context.get("showroom_visit_id")
+        if not visit_id or len(self) != 1 or not isinstance(visit_id, int):
+            return
+        visit = self.env["showroom.visit"].browse(visit_id).exists()
+        if visit and visit.has_access("write") and not visit.lead_id:
+            visit.lead_id = self
+
+    def _merge_dependences(self, opportunities):
+        """Merging: the visit cards of the opportunities merged away move to the one kept."""
+        result = super()._merge_dependences(opportunities)
+        # sudo: the cards follow their opportunity, whoever logged them; only their link changes
+        opportunities.sudo().showroom_visit_ids.write({"lead_id": self.id})
+        return result
+
+    def action_showroom_open_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_visit_action")
+        action.update(
+            name=_("Visits of %s", self.name),
+            domain=[("lead_id", "=", self.id)],
+            context={"default_lead_id": self.id, "default_partner_name": self.contact_name or self.partner_name,
+                     "default_mobile": self.mobile, "default_visit_type": "return"},
+        )
+        return action

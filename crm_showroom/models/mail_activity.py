@@ -12,6 +12,8 @@ from odoo.tools import format_date, format_list
 FOLLOWUP_LINK_FIELDS = ("active", "activity_type_id", "res_model", "res_model_id", "res_id")
 # Fields of a manager's instruction on a done follow-up (R8.3).
 INSTRUCTION_FIELDS = ("showroom_instruction", "showroom_instruction_user_id", "showroom_instruction_date")
+# Fields of a manager's review of a done follow-up (R8.3).
+REVIEW_FIELDS = ("showroom_reviewed", "showroom_reviewed_by_id", "showroom_reviewed_date")
 # Key, in the transaction's server-side data (never in a context a client could
 # send), of the ids of the follow-ups being marked done by ``_action_done``.
 DONE_FOLLOWUPS_KEY = "crm_showroom.followups_being_done"
@@ -97,6 +99,18 @@ class MailActivity(models.Model):
     showroom_instruction = fields.Text(string="Manager instruction", readonly=True)
     showroom_instruction_user_id = fields.Many2one("res.users", string="Instructed by", readonly=True)
     showroom_instruction_date = fields.Datetime(string="Instructed on", readonly=True)
+    # R8.3: the manager's review queue of done follow-ups
+    showroom_reviewed = fields.Boolean(string="Reviewed", readonly=True, copy=False)
+    showroom_reviewed_by_id = fields.Many2one("res.users", string="Reviewed by", readonly=True, copy=False)
+    showroom_reviewed_date = fields.Datetime(string="Reviewed on", readonly=True, copy=False)
+    showroom_lead_grade_id = fields.Many2one(
+        "showroom.grade", string="Grade", compute="_compute_showroom_lead_followup",
+        help="The grade of the follow-up's opportunity now.",
+    )
+    showroom_lead_next_date = fields.Date(
+        string="Next follow-up", compute="_compute_showroom_lead_followup",
+        help="When the opportunity's next open follow-up is due.",
+    )
 
     # Activities of plans (R5.1 post-purchase follow-ups): the plan that created
     # them, and the end of their window under the day-of-month date rule.
@@ -127,6 +141,24 @@ class MailActivity(models.Model):
     def _compute_showroom_status(self):
         for activity in self:
             activity.showroom_status = activity.showroom_closed_reason or activity.state
+
+    @api.depends("res_model", "res_id")
+    def _compute_showroom_lead_followup(self):
+        """R8.3: the review queue shows the opportunity's grade and its next follow-up."""
+        lead_ids = {act.res_id for act in self if act.res_model == "crm.lead" and act.res_id}
+        leads = self.env["crm.lead"].with_context(active_test=False).search([("id", "in", list(lead_ids))])
+        next_dates = dict(
+            self.with_context(active_test=True)._read_group(
+                [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids), *self._showroom_open_followup_domain()],
+                ["res_id"],
+                ["date_deadline:min"],
+            )
+        ) if leads else {}
+        leads_by_id = {lead.id: lead for lead in leads}
+        for activity in self:
+            lead = leads_by_id.get(activity.res_id) if activity.res_model == "crm.lead" else None
+            activity.showroom_lead_grade_id = lead and lead.showroom_grade_id
+            activity.showroom_lead_next_date = next_dates.get(activity.res_id, False) if lead else False
 
     def _compute_date_done(self):
         """R4.2: a follow-up is done on the assignee's calendar day (stock Odoo
@@ -177,6 +209,8 @@ class MailActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get(fname) for vals in vals_list for fname in REVIEW_FIELDS):
+            self._showroom_check_manager(_("Only showroom managers review follow-ups."))
         launch = self.env.context.get("showroom_plan_launch")
         if launch:
             self._showroom_complete_plan_values(vals_list, *launch)
@@ -187,7 +221,9 @@ class MailActivity(models.Model):
             return super().write(vals)
         if any(fname in vals for fname in INSTRUCTION_FIELDS):
             self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
-        corrected = self._showroom_check_history_change(set(vals) - set(INSTRUCTION_FIELDS))
+        if any(fname in vals for fname in REVIEW_FIELDS):
+            self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+        corrected = self._showroom_check_history_change(set(vals) - set(INSTRUCTION_FIELDS) - set(REVIEW_FIELDS))
         if "date_deadline" in vals:
             self._showroom_check_postpone(fields.Date.to_date(vals["date_deadline"]))
         if any(fname in vals for fname in FOLLOWUP_LINK_FIELDS):
@@ -258,6 +294,10 @@ class MailActivity(models.Model):
                 "default_instruction": self.showroom_instruction,
             },
         }
+
+    def action_showroom_mark_reviewed(self):
+        """R8.3: the manager read these done follow-ups and has nothing to instruct."""
+        self._showroom_mark_reviewed()
 
     def _showroom_action_open_done_dialog(self, feedback=False):
         if len(self) > 1:
@@ -585,9 +625,23 @@ class MailActivity(models.Model):
                 )
             )
 
+    def _showroom_review_values(self):
+        return {
+            "showroom_reviewed": True,
+            "showroom_reviewed_by_id": self.env.uid,
+            "showroom_reviewed_date": fields.Datetime.now(),
+        }
+
+    def _showroom_mark_reviewed(self):
+        """R8.3: a showroom manager marks done follow-ups reviewed (the review queue)."""
+        self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+        if self.filtered(lambda act: act.active or not act.is_showroom_followup or act.showroom_closed_reason):
+            raise UserError(_("Only done follow-ups are reviewed."))
+        self.filtered(lambda act: not act.showroom_reviewed).write(self._showroom_review_values())
+
     def _showroom_write_instruction(self, instruction):
-        """R8.3: a showroom manager writes an instruction on a done follow-up; the
-        consultant is notified on the opportunity's chatter."""
+        """R8.3: a showroom manager writes an instruction on a done follow-up, which
+        reviews it; the consultant is notified on the opportunity's chatter."""
         self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
         if not (instruction or "").strip():
             raise UserError(_("Write the instruction for the consultant."))
@@ -599,6 +653,7 @@ class MailActivity(models.Model):
                 "showroom_instruction": instruction,
                 "showroom_instruction_user_id": self.env.uid,
                 "showroom_instruction_date": fields.Datetime.now(),
+                **self._showroom_review_values(),
             }
         )
         for activity in self:

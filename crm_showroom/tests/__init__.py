@@ -17,3 +17,5 @@ from . import test_followup_audit
 from . import test_car_wanted
 from . import test_ui_tours
 from . import test_demo
+from . import test_showroom_visit
+from . import test_showroom_review

@@ -1,0 +1,291 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools.visit import visit_match_state
+
+
+class ShowroomVisit(models.Model):
+    """A visit card (洽谈卡): one entry of the showroom's traffic log (R2.1).
+
+    Reception or the consultant logs who came in, when, with whom and for which
+    car. R2.1/R8.1: the card must match the CRM — it links to the customer's open
+    showroom opportunity of its consultant, found by the normalised mobile (the
+    only one: linked at once; several: the consultant picks among them), or a new
+    opportunity is created from it (``action_create_opportunity``).
+    ``match_state`` says whether the card and the opportunity agree; the daily
+    inspection fines the cards that do not. R7.2: the first visit is the
+    opportunity's registration time (``crm.lead.showroom_registered_at``).
+
+    A customer registered by another consultant is not matched: that is an
+    ownership conflict the showroom manager rules on (R7), and only a manager links
+    a card to a colleague's opportunity.
+    """
+
+    _name = "showroom.visit"
+    _description = "Visit Card"
+    _inherit = ["mail.thread"]
+    _order = "date_in desc, id desc"
+    _rec_name = "partner_name"
+    _check_company_auto = True
+
+    date_in = fields.Datetime(string="Arrived", required=True, default=fields.Datetime.now, tracking=True)
+    date_out = fields.Datetime(string="Left")
+    visit_date = fields.Date(
+        string="Visit day",
+        compute="_compute_visit_date",
+        store=True,
+        index=True,
+        help="The day of the visit in the consultant's showroom day (their time zone, else the company's).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Consultant",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        tracking=True,
+    )
+    partner_name = fields.Char(string="Customer name", required=True, tracking=True)
+    mobile = fields.Char(string="Mobile", index="btree_not_null", tracking=True)
+    party_size = fields.Integer(string="Party size", default=1, help="How many people came with the customer, the customer included.")
+    visit_type = fields.Selection(
+        [("first", "First visit"), ("return", "Return visit")],
+        string="Visit",
+        required=True,
+        default="first",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Car wanted",
+        domain="[('is_vehicle', '=', True), ('company_id', 'in', (company_id, False))]",
+        help="The model, trim and color the customer came for.",
+    )
+    test_drive = fields.Boolean(string="Test drive", help="The customer took a test drive during this visit.")
+    note = fields.Text(string="Notes")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        tracking=True,
+        domain="[('id', 'in', lead_candidate_ids)]",
+        help="The customer's open showroom opportunity, found by mobile number.",
+    )
+    lead_candidate_ids = fields.Many2many(
+        "crm.lead",
+        string="Opportunities of this mobile",
+        compute="_compute_lead_candidate_ids",
+        help="The consultant's open showroom opportunities with this mobile number.",
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+    match_state = fields.Selection(
+        [("matched", "Matched"), ("unmatched", "No opportunity"), ("mismatch", "Name or mobile differ")],
+        string="Card vs CRM",
+        compute="_compute_match_state",
+        store=True,
+        index=True,
+        help="Whether the visit card agrees with its opportunity (R8.1): without an opportunity, or "
+        "with a customer name or mobile the opportunity does not have, the card does not match.",
+    )
+
+    _sql_constraints = [
+        ("party_size_positive", "CHECK(party_size >= 1)", "A visit has at least one visitor."),
+        ("date_out_after_date_in", "CHECK(date_out IS NULL OR date_out >= date_in)",
+         "A visitor leaves after arriving."),
+    ]
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("date_in", "user_id", "company_id")
+    def _compute_visit_date(self):
+        for visit in self:
+            visit.visit_date = visit.company_id._showroom_date_of(visit.date_in, visit.user_id)
+
+    @api.depends("mobile", "user_id", "company_id")
+    def _compute_lead_candidate_ids(self):
+        for visit in self:
+            visit.lead_candidate_ids = visit._showroom_find_leads()
+
+    @api.depends(
+        "lead_id", "partner_name", "mobile",
+        "lead_id.mobile", "lead_id.contact_name", "lead_id.partner_name", "lead_id.partner_id.name",
+    )
+    def _compute_match_state(self):
+        for visit in self:
+            lead = visit.lead_id.sudo()  # sudo: the names of the card's own opportunity are compared
+            visit.match_state = visit_match_state(
+                visit.partner_name,
+                visit.mobile,
+                (lead.contact_name, lead.partner_name, lead.partner_id.name),
+                lead.mobile,
+                matched=bool(lead),
+            )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("lead_id")
+    def _check_lead_id(self):
+        for visit in self.filtered("lead_id"):
+            lead = visit.lead_id.sudo()  # sudo: only the team's flag and the type are read
+            if lead.type != "opportunity" or not lead.team_id.is_showroom:
+                raise ValidationError(
+                    _("The visit of %s can only be linked to an opportunity of a showroom team.", visit.partner_name)
+                )
+
+    # ------------------------------------------------------------
+    # ONCHANGE
+    # ------------------------------------------------------------
+
+    @api.onchange("mobile", "company_id")
+    def _onchange_mobile(self):
+        if self.mobile:
+            self.mobile = self._showroom_format_mobile(self.mobile, self.company_id)
+
+    @api.onchange("lead_candidate_ids")
+    def _onchange_lead_candidate_ids(self):
+        if self.lead_id not in self.lead_candidate_ids:
+            self.lead_id = self.lead_candidate_ids if len(self.lead_candidate_ids) == 1 else False
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = self.env["res.company"].browse({vals["company_id"] for vals in vals_list if vals.get("company_id")})
+        for vals in vals_list:
+            if vals.get("mobile"):
+                company = companies.filtered(lambda c, vals=vals: c.id == vals.get("company_id")) or self.env.company
+                vals["mobile"] = self._showroom_format_mobile(vals["mobile"], company)
+        visits = super().create(vals_list)
+        visits.filtered(lambda visit: not visit.lead_id)._showroom_link_single_match()
+        return visits
+
+    def write(self, vals):
+        if vals.get("user_id") and vals["user_id"] != self.env.uid and not self.env.su:
+            # record rules check a write before it: a consultant's card stays theirs
+            if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
+                raise AccessError(_("Only showroom managers give a visit card to another consultant."))
+        if vals.get("mobile"):
+            if len(self.company_id) > 1:  # each in the country of its company
+                for visit in self:
+                    visit.write(vals)
+                return True
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.company_id or self.env.company
+            vals = dict(vals, mobile=self._showroom_format_mobile(vals["mobile"], company))
+        result = super().write(vals)
+        if "lead_id" not in vals and any(fname in vals for fname in ("mobile", "user_id", "company_id")):
+            self.filtered(lambda visit: not visit.lead_id)._showroom_link_single_match()
+        return result
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_create_opportunity(self):
+        """R2.1: a new showroom opportunity from the card, in one click: the
+        opportunity form opens filled in from it — customer name, mobile, car
+        wanted, test drive, remarks, the walk-in channel, the consultant and their
+        showroom team. The card does not know what else the entry standard asks
+        (R2.2, R5.2: grade, purchase type, address), so the consultant completes it
+        there; saving it links the card (``crm.lead.create``)."""
+        self.ensure_one()
+        if self.lead_id:
+            raise UserError(_("The visit of %s is already linked to an opportunity.", self.partner_name))
+        values = self._showroom_prepare_lead_values()
+        return {
+            "name": _("New opportunity"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "showroom_visit_id": self.id,
+                **{f"default_{fname}": value for fname, value in values.items()},
+            },
+        }
+
+    def action_open_lead(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "res_id": self.lead_id.id,
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _showroom_format_mobile(self, number, company):
+        """The mobile normalised as on opportunities (``crm.lead._showroom_format_mobile``),
+        read in the country of the visit's company; a ValidationError if it is no
+        valid mobile."""
+        return self.env["crm.lead"]._showroom_format_mobile(number, country=company.country_id)
+
+    def _showroom_find_leads(self):
+        """The consultant's open showroom opportunities in the visit's company whose
+        mobile is the visit's."""
+        self.ensure_one()
+        if not self.mobile or not self.user_id:
+            return self.env["crm.lead"]
+        Lead = self.env["crm.lead"]
+        return Lead.search(
+            [
+                *Lead._showroom_open_domain(),
+                ("mobile", "=", self.mobile),
+                ("user_id", "=", self.user_id.id),
+                ("company_id", "in", (self.company_id.id, False)),
+            ],
+            order="id",
+        )
+
+    def _showroom_link_single_match(self):
+        """Link each of these visits to its consultant's only open showroom
+        opportunity of that mobile; with several, the consultant picks."""
+        for visit in self:
+            leads = visit._showroom_find_leads()
+            if len(leads) == 1:
+                visit.lead_id = leads
+
+    def _showroom_prepare_lead_values(self):
+        """The values of an opportunity made from this visit card."""
+        self.ensure_one()
+        team = self.env["crm.team"].search(
+            [
+                ("is_showroom", "=", True),
+                ("company_id", "in", (self.company_id.id, False)),
+                "|", ("member_ids", "in", self.user_id.ids), ("user_id", "=", self.user_id.id),
+            ],
+            limit=1,
+        )
+        walk_in = self.env.ref("crm_showroom.channel_walk_in", raise_if_not_found=False)
+        product = self.product_id
+        values = {
+            "name": " - ".join(filter(None, (self.partner_name, product.display_name))),
+            "type": "opportunity",
+            "contact_name": self.partner_name,
+            "mobile": self.mobile or False,
+            "user_id": self.user_id.id,
+            "team_id": team.id or False,
+            "company_id": self.company_id.id,
+            "country_id": self.company_id.country_id.id or False,
+            "showroom_channel_id": walk_in.id if walk_in else False,
+            "showroom_product_id": product.id or False,
+            "showroom_test_drive": "done" if self.test_drive else "none",
+            "showroom_test_drive_date": fields.Datetime.to_string(self.date_in) if self.test_drive else False,
+            "showroom_remarks": self.note or False,
+        }
+        return {fname: value for fname, value in values.items() if value is not False}

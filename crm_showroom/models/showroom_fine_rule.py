@@ -11,21 +11,23 @@ RULED_FOLLOWUP = """
     LEFT JOIN crm_team ft ON ft.id = fl.team_id
    WHERE (a.res_model = 'showroom.vehicle' OR ft.is_showroom)
 """
+# ``tools.visit.normalize_name`` in SQL: NFKC, case-folded, without blanks and separators.
+SQL_NAME = "lower(regexp_replace(normalize(COALESCE({}, ''), NFKC), '[\\s.\\-·•_]+', '', 'g'))"
 DETECTORS = {
     # R2.1, R8.1: the visit's card has no opportunity, or the opportunity's
-    # customer is someone else (name or mobile differ).
-    "visit_unmatched": """
+    # customer is someone else: the SQL twin of ``tools.visit.visit_match_state``
+    # (mobiles as normalised by the models; names as ``normalize_name`` compares them).
+    "visit_unmatched": f"""
         SELECT s.user_id, s.day, 'showroom.visit', v.id
           FROM scope s
           JOIN showroom_visit v ON v.user_id = s.user_id AND v.visit_date = s.day
           LEFT JOIN crm_lead l ON l.id = v.lead_id
           LEFT JOIN res_partner p ON p.id = l.partner_id
          WHERE l.id IS NULL
-            OR (COALESCE(v.mobile, '') <> '' AND COALESCE(v.mobile, '') NOT IN (COALESCE(l.mobile, ''), COALESCE(l.phone, '')))
-            OR (COALESCE(trim(v.partner_name), '') <> ''
-                AND lower(trim(v.partner_name)) NOT IN (lower(trim(COALESCE(l.contact_name, ''))),
-                                                        lower(trim(COALESCE(l.partner_name, ''))),
-                                                        lower(trim(COALESCE(p.name, '')))))
+            OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
+            OR {SQL_NAME.format("v.partner_name")} = ''
+            OR {SQL_NAME.format("v.partner_name")} NOT IN (
+                   {SQL_NAME.format("l.contact_name")}, {SQL_NAME.format("l.partner_name")}, {SQL_NAME.format("p.name")})
     """,
     # R4.2: due that day and not done that day (done later, or still open).
     # ``date_done`` is already the assignee's calendar day.
@@ -169,8 +171,6 @@ class ShowroomFineRule(models.Model):
     def _showroom_detector_query(self):
         """The SQL of this rule's detector (see ``DETECTORS``), or ``None``."""
         self.ensure_one()
-        if self.kind == "visit_unmatched" and "showroom.visit" not in self.env:
-            return None
         if self.kind == "plan_missing":
             plan = self.env.ref("crm_showroom.activity_plan_post_purchase", raise_if_not_found=False)
             if not plan or not plan.sudo().active:

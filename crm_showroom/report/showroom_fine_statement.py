@@ -15,6 +15,7 @@ class ShowroomFineStatement(models.Model):
     _auto = False
     _order = "month desc, user_id"
     _rec_name = "user_id"
+    _depends = {"showroom.fine": ["user_id", "company_id", "currency_id", "day", "state", "amount", "correction_of_id"]}
 
     user_id = fields.Many2one("res.users", string="Consultant", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

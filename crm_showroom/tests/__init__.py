@@ -19,3 +19,4 @@ from . import test_ui_tours
 from . import test_demo
 from . import test_showroom_visit
 from . import test_showroom_review
+from . import test_fines

@@ -327,7 +327,8 @@ class ShowroomFine(models.Model):
 
     def _showroom_reverse_entry(self, amount, reason):
         """Reverse ``amount`` of this fine's journal entry (all of it, or the part
-        corrected) with Odoo's reversal (``account.move._reverse_moves``)."""
+        corrected) with Odoo's reversal (``account.move._reverse_moves``), and
+        reconcile it with the consultant's receivable."""
         # sudo: see _showroom_post_entry
         original = self.move_id.sudo()
         reversal = original._reverse_moves(
@@ -340,4 +341,8 @@ class ShowroomFine(models.Model):
                     {"balance": line.balance * ratio, "amount_currency": line.amount_currency * ratio}
                 )
         reversal.action_post()
+        receivable = original.line_ids.filtered(lambda line: line.debit).account_id
+        (original.line_ids + reversal.line_ids).filtered(
+            lambda line: line.account_id == receivable and not line.reconciled
+        ).reconcile()
         return reversal

@@ -20,3 +20,4 @@ from . import test_demo
 from . import test_showroom_visit
 from . import test_showroom_review
 from . import test_fines
+from . import test_fines_accounting

@@ -21,3 +21,4 @@ from . import test_showroom_visit
 from . import test_showroom_review
 from . import test_fines
 from . import test_fines_accounting
+from . import test_ui_tour_fines

@@ -37,7 +37,9 @@ class ShowroomFine(models.Model):
     inspection_id = fields.Many2one(
         "showroom.inspection", string="Inspection sheet", required=True, index=True, ondelete="cascade", readonly=True
     )
-    rule_id = fields.Many2one("showroom.fine.rule", string="Rule", required=True, index=True, ondelete="restrict", readonly=True)
+    rule_id = fields.Many2one(
+        "showroom.fine.rule", string="Rule", required=True, index=True, ondelete="restrict", readonly=True
+    )
     kind = fields.Selection(related="rule_id.kind")
     user_id = fields.Many2one(
         "res.users", string="Consultant", required=True, index=True, readonly=True, ondelete="restrict"
@@ -66,15 +68,23 @@ class ShowroomFine(models.Model):
     correction_ids = fields.One2many("showroom.fine", "correction_of_id", string="Corrections", readonly=True)
     correction_reason = fields.Text(readonly=True)
     amount_net = fields.Monetary(
-        string="Net amount", compute="_compute_amount_net",
+        string="Net amount",
+        compute="_compute_amount_net",
         help="The confirmed amount after its corrections.",
     )
     move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, copy=False, index="btree_not_null")
 
     _sql_constraints = [
-        ("correction_reason_required", "CHECK (correction_of_id IS NULL OR correction_reason IS NOT NULL)",
-         "A correction gives its reason."),
-        ("waive_reason_required", "CHECK (state <> 'waived' OR waive_reason IS NOT NULL)", "A waived fine gives the reason."),
+        (
+            "correction_reason_required",
+            "CHECK (correction_of_id IS NULL OR correction_reason IS NOT NULL)",
+            "A correction gives its reason.",
+        ),
+        (
+            "waive_reason_required",
+            "CHECK (state <> 'waived' OR waive_reason IS NOT NULL)",
+            "A waived fine gives the reason.",
+        ),
     ]
 
     def init(self):
@@ -119,12 +129,16 @@ class ShowroomFine(models.Model):
             records = self.env[model].sudo().with_context(active_test=False).browse(fines.mapped("res_id")).exists()
             names = {record.id: record.display_name for record in records}
             for fine in fines:
-                fine.record_name = names.get(fine.res_id) or _("%(model)s #%(id)s (deleted)", model=model, id=fine.res_id)
+                fine.record_name = names.get(fine.res_id) or _(
+                    "%(model)s #%(id)s (deleted)", model=model, id=fine.res_id
+                )
 
     @api.depends("amount", "state", "correction_ids.amount")
     def _compute_amount_net(self):
         for fine in self:
-            fine.amount_net = fine.amount + sum(fine.correction_ids.mapped("amount")) if fine.state == "confirmed" else 0.0
+            fine.amount_net = (
+                fine.amount + sum(fine.correction_ids.mapped("amount")) if fine.state == "confirmed" else 0.0
+            )
 
     # ------------------------------------------------------------
     # CRUD
@@ -211,7 +225,12 @@ class ShowroomFine(models.Model):
         if not_draft:
             raise UserError(_("Only fines to review are waived: “%(fine)s” is not.", fine=not_draft[0].display_name))
         self.write(
-            {"state": "waived", "waive_reason": reason, "decided_by_id": self.env.uid, "decided_date": fields.Datetime.now()}
+            {
+                "state": "waived",
+                "waive_reason": reason,
+                "decided_by_id": self.env.uid,
+                "decided_date": fields.Datetime.now(),
+            }
         )
         self._showroom_log(_("Fine waived"), reason)
 
@@ -225,7 +244,10 @@ class ShowroomFine(models.Model):
             raise UserError(_("Give the reason for the correction."))
         if self.state != "confirmed" or self.correction_of_id:
             raise UserError(_("Only a confirmed fine is corrected."))
-        if self.currency_id.compare_amounts(amount, 0) >= 0 or self.currency_id.compare_amounts(-amount, self.amount_net) > 0:
+        if (
+            self.currency_id.compare_amounts(amount, 0) >= 0
+            or self.currency_id.compare_amounts(-amount, self.amount_net) > 0
+        ):
             raise ValidationError(
                 _(
                     "A correction reduces the fine: between %(min)s and zero.",
@@ -304,23 +326,38 @@ class ShowroomFine(models.Model):
         label = _("Fine: %(fine)s (%(day)s)", fine=self.display_name, day=format_date(self.env, self.day))
         # sudo: a showroom manager books the fine they confirm without being an
         # accountant; the entry only concerns this fine
-        move = self.env["account.move"].sudo().with_company(company).create(
-            {
-                "move_type": "entry",
-                "journal_id": company.showroom_fine_journal_id.id,
-                "date": self.day,
-                "ref": label,
-                "line_ids": [
-                    Command.create(
-                        {"account_id": receivable.id, "partner_id": partner.id, "name": label,
-                         "debit": self.amount, "credit": 0.0}
-                    ),
-                    Command.create(
-                        {"account_id": company.showroom_fine_account_id.id, "partner_id": partner.id, "name": label,
-                         "debit": 0.0, "credit": self.amount}
-                    ),
-                ],
-            }
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": company.showroom_fine_journal_id.id,
+                    "date": self.day,
+                    "ref": label,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": receivable.id,
+                                "partner_id": partner.id,
+                                "name": label,
+                                "debit": self.amount,
+                                "credit": 0.0,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "account_id": company.showroom_fine_account_id.id,
+                                "partner_id": partner.id,
+                                "name": label,
+                                "debit": 0.0,
+                                "credit": self.amount,
+                            }
+                        ),
+                    ],
+                }
+            )
         )
         move.action_post()
         return move

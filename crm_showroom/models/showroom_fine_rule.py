@@ -26,8 +26,9 @@ DETECTORS = {
          WHERE l.id IS NULL
             OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
             OR {SQL_NAME.format("v.partner_name")} = ''
-            OR {SQL_NAME.format("v.partner_name")} NOT IN (
-                   {SQL_NAME.format("l.contact_name")}, {SQL_NAME.format("l.partner_name")}, {SQL_NAME.format("p.name")})
+            OR {SQL_NAME.format("v.partner_name")} NOT IN ({SQL_NAME.format("l.contact_name")},
+                                                            {SQL_NAME.format("l.partner_name")},
+                                                            {SQL_NAME.format("p.name")})
     """,
     # R4.2: due that day and not done that day (done later, or still open).
     # ``date_done`` is already the assignee's calendar day.
@@ -126,21 +127,30 @@ class ShowroomFineRule(models.Model):
         "spot-check verdict.",
     )
     amount = fields.Monetary(
-        string="Fine", required=True, default=50.0, currency_field="currency_id",
+        string="Fine",
+        required=True,
+        default=50.0,
+        currency_field="currency_id",
         help="The fine for each breach, in the company's currency.",
     )
     currency_id = fields.Many2one(
-        "res.currency", compute="_compute_currency_id",
+        "res.currency",
+        compute="_compute_currency_id",
         help="The company's currency; a rule of all companies is fined in each company's currency.",
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", index=True,
+        "res.company",
+        index=True,
         help="Empty: the rule applies to every company that has no rule of its own of this kind.",
     )
 
     _sql_constraints = [
-        ("code_company_uniq", "UNIQUE NULLS NOT DISTINCT (code, company_id)", "The code of a fine rule is unique in a company."),
+        (
+            "code_company_uniq",
+            "UNIQUE NULLS NOT DISTINCT (code, company_id)",
+            "The code of a fine rule is unique in a company.",
+        ),
         ("amount_positive", "CHECK (amount >= 0)", "A fine cannot be negative."),
     ]
 
@@ -161,9 +171,10 @@ class ShowroomFineRule(models.Model):
         # sudo: rules are configuration every consultant may read; the cron's user may lack the rights
         rules = self.sudo().search([("company_id", "in", [False, *companies.ids])])
         result = {}
+        shared = rules.filtered(lambda rule: not rule.company_id)
         for company in companies:
             by_kind = {}
-            for rule in rules.filtered(lambda r: r.company_id == company) + rules.filtered(lambda r: not r.company_id):
+            for rule in rules.filtered_domain([("company_id", "=", company.id)]) + shared:
                 by_kind.setdefault(rule.kind, rule)
             result[company.id] = by_kind
         return result

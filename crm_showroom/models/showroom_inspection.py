@@ -47,7 +47,9 @@ class ShowroomInspection(models.Model):
     _mail_post_access = "read"  # consultants comment on their own sheets, which they only read
     _check_company_auto = True
 
-    user_id = fields.Many2one("res.users", string="Consultant", required=True, index=True, readonly=True, ondelete="restrict")
+    user_id = fields.Many2one(
+        "res.users", string="Consultant", required=True, index=True, readonly=True, ondelete="restrict"
+    )
     day = fields.Date(required=True, index=True, readonly=True, help="The day inspected, in the consultant's day.")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True, ondelete="restrict")
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -173,9 +175,14 @@ class ShowroomInspection(models.Model):
         """The internal users of ``companies`` in the consultant group (managers included)."""
         group = self.env.ref("crm_showroom.group_showroom_consultant")
         # sudo: colleagues are listed to be inspected, not shown
-        return self.env["res.users"].sudo().search(
-            [("groups_id", "in", group.ids), ("share", "=", False), ("company_id", "in", companies.ids)], order="id"
-        ).with_env(self.env)
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [("groups_id", "in", group.ids), ("share", "=", False), ("company_id", "in", companies.ids)], order="id"
+            )
+            .with_env(self.env)
+        )
 
     def _showroom_check_manager(self):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
@@ -189,17 +196,17 @@ class ShowroomInspection(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            INSERT INTO showroom_inspection (user_id, day, company_id, state, create_uid, create_date, write_uid, write_date)
-            SELECT u.id, %(day)s, u.company_id, 'draft', %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+            INSERT INTO showroom_inspection (user_id, day, company_id, state,
+                                             create_uid, create_date, write_uid, write_date)
+            SELECT u.id, %(day)s, u.company_id, 'draft',
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
               FROM res_users u
              WHERE u.id = ANY(%(users)s)
             ON CONFLICT DO NOTHING
             """,
             {"day": day, "users": users.ids, "uid": self.env.uid},
         )
-        self.env.cr.execute(
-            "SELECT id FROM showroom_inspection WHERE day = %s AND user_id = ANY(%s)", [day, users.ids]
-        )
+        self.env.cr.execute("SELECT id FROM showroom_inspection WHERE day = %s AND user_id = ANY(%s)", [day, users.ids])
         self.invalidate_model()
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 

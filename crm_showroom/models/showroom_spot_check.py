@@ -34,10 +34,17 @@ class ShowroomSpotCheck(models.Model):
     _check_company_auto = True
 
     activity_id = fields.Many2one(
-        "mail.activity", string="Follow-up", required=True, index=True, readonly=True, ondelete="restrict",
+        "mail.activity",
+        string="Follow-up",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="restrict",
         context={"active_test": False},
     )
-    user_id = fields.Many2one("res.users", string="Consultant", required=True, index=True, readonly=True, ondelete="restrict")
+    user_id = fields.Many2one(
+        "res.users", string="Consultant", required=True, index=True, readonly=True, ondelete="restrict"
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True, ondelete="restrict")
     week_start = fields.Date(string="Week of", required=True, index=True, readonly=True)
     date_done = fields.Date(related="activity_id.date_done", string="Called on")
@@ -169,7 +176,9 @@ class ShowroomSpotCheck(models.Model):
         for check in breaches:
             rule = rules[check.company_id.id].get("spot_check")
             if not rule:
-                raise UserError(_("No active fine rule for call spot-check breaches in %(company)s.", company=check.company_id.name))
+                raise UserError(
+                    _("No active fine rule for call spot-check breaches in %(company)s.", company=check.company_id.name)
+                )
             day = today_by_user[check.user_id.id]
             sheet = self.env["showroom.inspection"]._showroom_sheets(day, check.user_id)
             if sheet.state == "confirmed":

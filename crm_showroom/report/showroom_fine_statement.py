@@ -22,7 +22,9 @@ class ShowroomFineStatement(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     month = fields.Date(readonly=True, help="The first day of the month.")
     confirmed_count = fields.Integer(string="Confirmed fines", readonly=True)
-    amount_confirmed = fields.Monetary(string="Total due", readonly=True, help="Confirmed fines, net of their corrections.")
+    amount_confirmed = fields.Monetary(
+        string="Total due", readonly=True, help="Confirmed fines, net of their corrections."
+    )
     waived_count = fields.Integer(string="Waived fines", readonly=True)
     amount_waived = fields.Monetary(string="Waived amount", readonly=True)
     draft_count = fields.Integer(string="Still to review", readonly=True)
@@ -66,13 +68,12 @@ class ShowroomFineStatement(models.Model):
         self.ensure_one()
         fines = self._showroom_fines()
         confirmed = fines.filtered(lambda fine: fine.state == "confirmed")
-        by_rule = [
-            (rule, lines, sum(lines.mapped("amount")))
-            for rule, lines in confirmed.grouped("rule_id").items()
-        ]
+        by_rule = [(rule, lines, sum(lines.mapped("amount"))) for rule, lines in confirmed.grouped("rule_id").items()]
         lang = self.user_id.lang or ""
         return {
             "by_rule": by_rule,
             "waived": fines.filtered(lambda fine: fine.state == "waived"),
-            "font_family": CJK_FONT_FAMILY if lang.startswith("zh") else f"{self.company_id.font or 'Lato'}, {CJK_FONT_FAMILY}",
+            "font_family": CJK_FONT_FAMILY
+            if lang.startswith("zh")
+            else f"{self.company_id.font or 'Lato'}, {CJK_FONT_FAMILY}",
         }

@@ -23,7 +23,14 @@ class ShowroomFineCase(ShowroomVehicleCase):
         cls.Fine = cls.env["showroom.fine"]
         cls.rules = {
             kind: cls.env.ref(f"crm_showroom.fine_rule_{kind}")
-            for kind in ("visit_unmatched", "followup_late", "no_followup", "feedback_missing", "plan_missing", "spot_check")
+            for kind in (
+                "visit_unmatched",
+                "followup_late",
+                "no_followup",
+                "feedback_missing",
+                "plan_missing",
+                "spot_check",
+            )
         }
         cls.consultants = cls.consultant | cls.consultant_2
 
@@ -55,7 +62,9 @@ class ShowroomFineCase(ShowroomVehicleCase):
 
     def _followup(self, lead, when="2026-03-09 02:00:00", deadline=date(2026, 3, 14)):
         with self._at(when):
-            followup = lead.with_context(mail_activity_automation_skip=False)._showroom_create_followups(deadline=deadline)
+            followup = lead.with_context(mail_activity_automation_skip=False)._showroom_create_followups(
+                deadline=deadline
+            )
         self._set_create_date(followup, when)
         return followup
 

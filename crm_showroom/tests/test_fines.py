@@ -78,8 +78,13 @@ class TestFineDetectors(ShowroomFineCase):
         lead = self._lead_without_followup()
         followup = self._followup(lead)
         with self._at(BEFORE_END_OF_DAY):
-            followup.sudo().write({"active": False, "showroom_feedback": "called", "showroom_feedback_reason_ids": [
-                Command.set(self.reason_price.ids)]})
+            followup.sudo().write(
+                {
+                    "active": False,
+                    "showroom_feedback": "called",
+                    "showroom_feedback_reason_ids": [Command.set(self.reason_price.ids)],
+                }
+            )
         self.assertEqual(followup.date_done, DAY)
         self.assertEqual(self._breaches(self._inspect()), {("no_followup", lead)})
 
@@ -91,8 +96,11 @@ class TestFineDetectors(ShowroomFineCase):
         with self._at(BEFORE_END_OF_DAY):
             on_the_day.sudo().active = False
             with_feedback.sudo().write(
-                {"active": False, "showroom_feedback": "Waiting for the price drop",
-                 "showroom_feedback_reason_ids": [Command.set(self.reason_price.ids)]}
+                {
+                    "active": False,
+                    "showroom_feedback": "Waiting for the price drop",
+                    "showroom_feedback_reason_ids": [Command.set(self.reason_price.ids)],
+                }
             )
         with self._at(AFTER_END_OF_DAY):
             next_day.sudo().active = False
@@ -125,8 +133,12 @@ class TestFineDetectors(ShowroomFineCase):
         values = {"mobile": "13800138000", "user_id": self.consultant.id}
         with self._at(BEFORE_END_OF_DAY):
             matched = Visit.create({**values, "partner_name": "孙 先生", "date_in": BEFORE_END_OF_DAY})
-            other_name = Visit.create({**values, "partner_name": "李女士", "lead_id": lead.id, "date_in": BEFORE_END_OF_DAY})
-            no_lead = Visit.create({**values, "partner_name": "周先生", "mobile": "13900139000", "date_in": BEFORE_END_OF_DAY})
+            other_name = Visit.create(
+                {**values, "partner_name": "李女士", "lead_id": lead.id, "date_in": BEFORE_END_OF_DAY}
+            )
+            no_lead = Visit.create(
+                {**values, "partner_name": "周先生", "mobile": "13900139000", "date_in": BEFORE_END_OF_DAY}
+            )
         with self._at(AFTER_END_OF_DAY):
             Visit.create({**values, "partner_name": "郑先生", "mobile": "13700137000", "date_in": AFTER_END_OF_DAY})
         self.assertEqual(matched.lead_id, lead)
@@ -140,7 +152,10 @@ class TestFineDetectors(ShowroomFineCase):
     def test_each_consultant_in_their_own_day(self):
         """At 16:01 UTC a Londoner's 10 March is not over: the cron inspects his 9 March."""
         londoner = mail_new_test_user(
-            self.env, login="sr_london_fines", name="Brown Consultant", tz="Europe/London",
+            self.env,
+            login="sr_london_fines",
+            name="Brown Consultant",
+            tz="Europe/London",
             groups="crm_showroom.group_showroom_consultant",
         )
         self.team.member_ids |= londoner
@@ -163,8 +178,13 @@ class TestFineDetectors(ShowroomFineCase):
 
     def test_company_rule_replaces_the_shared_one(self):
         self.env["showroom.fine.rule"].create(
-            {"code": "LATE", "name": "Late (our amount)", "kind": "followup_late", "amount": 80.0,
-             "company_id": self.company.id}
+            {
+                "code": "LATE",
+                "name": "Late (our amount)",
+                "kind": "followup_late",
+                "amount": 80.0,
+                "company_id": self.company.id,
+            }
         )
         followup = self._open_followups(self._create_lead())
         followup.date_deadline = DAY
@@ -223,8 +243,11 @@ class TestInspection(ShowroomFineCase):
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
             fine.write({"state": "waived"})
             fine.flush_recordset()
-        wizard = Form(self.env["showroom.fine.waive"].with_user(self.manager).with_context(
-            default_fine_ids=[Command.set(fine.ids)]))
+        wizard = Form(
+            self.env["showroom.fine.waive"]
+            .with_user(self.manager)
+            .with_context(default_fine_ids=[Command.set(fine.ids)])
+        )
         wizard.reason = "The customer's line was down all day"
         wizard.save().action_waive()
         self.assertEqual(fine.state, "waived")
@@ -276,8 +299,10 @@ class TestInspection(ShowroomFineCase):
         wizard.reason = "Half a day off sick"
         wizard.save().action_correct()
         correction = fine.correction_ids
-        self.assertEqual((correction.state, correction.amount, correction.correction_reason),
-                         ("confirmed", -20.0, "Half a day off sick"))
+        self.assertEqual(
+            (correction.state, correction.amount, correction.correction_reason),
+            ("confirmed", -20.0, "Half a day off sick"),
+        )
         self.assertEqual(fine.amount_net, 30.0)
         self.assertEqual(fine.amount, 50.0)
         self.assertIn("Half a day off sick", sheet.message_ids[0].body)
@@ -305,9 +330,11 @@ class TestInspection(ShowroomFineCase):
         values = statement._showroom_statement_values()
         self.assertEqual([(rule.kind, total) for rule, _lines, total in values["by_rule"]], [("no_followup", 80.0)])
         self.assertEqual(values["waived"], third)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_showroom.action_report_showroom_fine_statement", statement.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_showroom.action_report_showroom_fine_statement", statement.ids)[0]
+            .decode()
+        )
         self.assertIn("Statement of fines", html)
         self.assertIn("Customer asked to be called later", html)
         self.assertIn("Consultant's signature", html)
@@ -346,8 +373,12 @@ class TestFineSecurity(ShowroomFineCase):
         sheet = self._draft_fines(1)
         other = self.env["res.company"].create({"name": "Baoding Store"})
         outsider = mail_new_test_user(
-            self.env, login="sr_baoding_manager", name="Baoding Manager", company_id=other.id,
-            company_ids=[Command.set(other.ids)], groups="crm_showroom.group_showroom_manager",
+            self.env,
+            login="sr_baoding_manager",
+            name="Baoding Manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+            groups="crm_showroom.group_showroom_manager",
         )
         self.assertFalse(self.Fine.with_user(outsider).search([]))
         self.assertFalse(self.Inspection.with_user(outsider).search([]))
@@ -393,7 +424,9 @@ class TestSpotCheck(ShowroomFineCase):
         self.assertEqual(SpotCheck.search_count([("user_id", "=", self.consultant.id)]), 4)
         with self._at("2026-03-10 02:00:00"):
             SpotCheck.with_user(self.manager).action_sample_this_week()
-        self.assertEqual(SpotCheck.search_count([("user_id", "=", self.consultant.id), ("week_start", "=", date(2026, 3, 9))]), 2)
+        self.assertEqual(
+            SpotCheck.search_count([("user_id", "=", self.consultant.id), ("week_start", "=", date(2026, 3, 9))]), 2
+        )
 
     def test_breach_verdict_fines(self):
         self._done_calls(1, self.consultant, "2026-03-04")
@@ -405,7 +438,10 @@ class TestSpotCheck(ShowroomFineCase):
         with self._at("2026-03-10 12:00:00"):
             check.with_user(self.manager).write({"verdict": "breach", "notes": "Did not ask about the trade-in"})
         fine = check.fine_id
-        self.assertEqual((fine.rule_id, fine.state, fine.day, fine.user_id), (self.rules["spot_check"], "draft", DAY, self.consultant))
+        self.assertEqual(
+            (fine.rule_id, fine.state, fine.day, fine.user_id),
+            (self.rules["spot_check"], "draft", DAY, self.consultant),
+        )
         self.assertEqual(fine.inspection_id, self._sheet())
         check.with_user(self.manager).verdict = "coaching"
         self.assertEqual(fine.state, "dropped")
@@ -415,9 +451,11 @@ class TestSpotCheck(ShowroomFineCase):
         # the re-inspection of the day leaves the spot-check's fine alone
         self._inspect(users=self.consultant)
         self.assertEqual(fine.state, "draft")
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_showroom.action_report_showroom_spot_check", check.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_showroom.action_report_showroom_spot_check", check.ids)[0]
+            .decode()
+        )
         self.assertIn("Did not ask about the trade-in", html)
 
 
@@ -432,20 +470,36 @@ class TestInspectionRace(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             user = mail_new_test_user(
-                env, login="sr_race_consultant", name="Race Consultant", tz="Asia/Shanghai",
+                env,
+                login="sr_race_consultant",
+                name="Race Consultant",
+                tz="Asia/Shanghai",
                 groups="crm_showroom.group_showroom_consultant",
             )
-            team = env["crm.team"].create({"name": "Race Showroom", "is_showroom": True, "member_ids": [Command.set(user.ids)]})
-            lead = env["crm.lead"].with_context(mail_activity_automation_skip=True).create(
-                {
-                    "name": "Race lead", "type": "opportunity", "team_id": team.id, "user_id": user.id,
-                    "contact_name": "孙先生", "mobile": "13800138000", "street": "中山路 88 号",
-                    "showroom_grade_id": env.ref("crm_showroom.grade_a").id,
-                    "showroom_channel_id": env.ref("crm_showroom.channel_walk_in").id,
-                    "showroom_purchase_type": "first", "showroom_customer_kind": "person",
-                    "country_id": env.ref("base.cn").id, "state_id": env.ref("base.state_cn_HE").id,
-                    "city_id": env["res.city"].search([("name", "=", "保定市定州市")], limit=1).id,
-                }
+            team = env["crm.team"].create(
+                {"name": "Race Showroom", "is_showroom": True, "member_ids": [Command.set(user.ids)]}
+            )
+            lead = (
+                env["crm.lead"]
+                .with_context(mail_activity_automation_skip=True)
+                .create(
+                    {
+                        "name": "Race lead",
+                        "type": "opportunity",
+                        "team_id": team.id,
+                        "user_id": user.id,
+                        "contact_name": "孙先生",
+                        "mobile": "13800138000",
+                        "street": "中山路 88 号",
+                        "showroom_grade_id": env.ref("crm_showroom.grade_a").id,
+                        "showroom_channel_id": env.ref("crm_showroom.channel_walk_in").id,
+                        "showroom_purchase_type": "first",
+                        "showroom_customer_kind": "person",
+                        "country_id": env.ref("base.cn").id,
+                        "state_id": env.ref("base.state_cn_HE").id,
+                        "city_id": env["res.city"].search([("name", "=", "保定市定州市")], limit=1).id,
+                    }
+                )
             )
             env.flush_all()
             cr.execute("UPDATE crm_lead SET create_date = '2026-03-09 02:00:00' WHERE id = %s", [lead.id])

@@ -30,8 +30,11 @@ class TestFineAccounting(ShowroomFineCase, ShowroomAccountCase):
 
     def _partner_balance(self):
         lines = self.env["account.move.line"].search(
-            [("partner_id", "=", self.consultant.partner_id.id), ("account_id", "=", self.receivable.id),
-             ("parent_state", "=", "posted")]
+            [
+                ("partner_id", "=", self.consultant.partner_id.id),
+                ("account_id", "=", self.receivable.id),
+                ("parent_state", "=", "posted"),
+            ]
         )
         return sum(lines.mapped("balance"))
 
@@ -59,7 +62,9 @@ class TestFineAccounting(ShowroomFineCase, ShowroomAccountCase):
         self.assertEqual(move.date, first.day)
         self.assertTrue(move.currency_id.is_zero(sum(move.line_ids.mapped("balance"))), "balanced")
         debit = move.line_ids.filtered(lambda line: line.debit)
-        self.assertEqual((debit.account_id, debit.partner_id, debit.debit), (self.receivable, self.consultant.partner_id, 50.0))
+        self.assertEqual(
+            (debit.account_id, debit.partner_id, debit.debit), (self.receivable, self.consultant.partner_id, 50.0)
+        )
         self.assertEqual(move.line_ids.filtered(lambda line: line.credit).account_id, self.income)
         self.assertEqual(self._partner_balance(), 100.0)
 

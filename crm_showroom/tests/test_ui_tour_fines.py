@@ -31,7 +31,12 @@ class TestShowroomFinesTour(HttpCase, ShowroomFineCase):
         self.assertRecordValues(sheet, [{"state": "confirmed", "confirmed_by_id": self.manager.id}])
         self.assertRecordValues(
             waived,
-            [{"state": "waived", "waive_reason": "The customer asked us not to call during the holiday",
-              "decided_by_id": self.manager.id}],
+            [
+                {
+                    "state": "waived",
+                    "waive_reason": "The customer asked us not to call during the holiday",
+                    "decided_by_id": self.manager.id,
+                }
+            ],
         )
         self.assertRecordValues(confirmed, [{"state": "confirmed", "decided_by_id": self.manager.id}])

@@ -14,8 +14,10 @@ class ShowroomInspectionRun(models.TransientModel):
     user_ids = fields.Many2many(
         "res.users",
         string="Consultants",
-        domain=lambda self: [("groups_id", "in", self.env.ref("crm_showroom.group_showroom_consultant").ids),
-                             ("share", "=", False)],
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("crm_showroom.group_showroom_consultant").ids),
+            ("share", "=", False),
+        ],
         help="Empty: every consultant of your companies.",
     )
 

@@ -89,11 +89,11 @@ def seed(env, consultants, leads, activities, visits):
         """
         INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
                               showroom_grade_id, contact_name, mobile, referred, create_date, write_date,
-                              create_uid, write_uid, date_open)
+                              create_uid, write_uid, date_open, showroom_test_drive)
         SELECT 'Bench lead ' || n, 'opportunity', TRUE, %(team)s, (%(users)s)[1 + n %% %(nusers)s], %(stage)s,
                %(company)s, 10, %(grade)s, 'Customer ' || n,
                '+86 138 ' || lpad((n %% 10000)::text, 4, '0') || ' ' || lpad((n / 10000)::text, 4, '0'),
-               %(tag)s, %(day_start)s - interval '100 days', now(), 1, 1, now()
+               %(tag)s, %(day_start)s - interval '100 days', now(), 1, 1, now(), 'none'
           FROM generate_series(1, %(leads)s) AS n
         """,
         params,

@@ -119,14 +119,18 @@ class ShowroomInspection(models.Model):
         return True
 
     @api.model
-    def inspect_day(self, day, users=None):
-        """Inspect the past ``day`` for ``users`` (default: the consultants of the
-        user's companies), on a manager's demand (the wizard). Returns the sheets."""
+    def inspect_day(self, day, user_ids=None):
+        """Inspect the past ``day`` for the users ``user_ids`` (default: the
+        consultants of the user's companies), on a manager's demand (the wizard,
+        RPC). Returns the sheets."""
         self._showroom_check_manager()
         day = fields.Date.to_date(day)
         if day >= self.env.company._showroom_today(self.env.user):
             raise UserError(_("Only a past day can be inspected: the consultants may still work on today."))
-        users = users if users is not None else self._showroom_consultants(self.env.companies)
+        if user_ids is None:
+            users = self._showroom_consultants(self.env.companies)
+        else:
+            users = self.env["res.users"].browse(user_ids)
         for batch in split_every(self._showroom_batch_size(), users.ids):
             self._showroom_inspect(day, self.env["res.users"].browse(batch))
         return self.search([("day", "=", day), ("user_id", "in", users.ids)])

@@ -61,7 +61,7 @@ class ShowroomSpotCheck(models.Model):
     )
     notes = fields.Text(string="Notes for the evening meeting")
     checked_by_id = fields.Many2one("res.users", string="Checked by", readonly=True)
-    fine_id = fields.Many2one("showroom.fine", string="Fine", readonly=True, ondelete="set null")
+    fine_id = fields.Many2one("showroom.fine", readonly=True, ondelete="set null")
 
     _sql_constraints = [
         ("activity_uniq", "UNIQUE (activity_id)", "A follow-up is spot-checked once."),

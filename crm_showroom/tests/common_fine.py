@@ -70,7 +70,7 @@ class ShowroomFineCase(ShowroomVehicleCase):
 
     def _inspect(self, day=DAY, users=None, when=NEXT_MORNING):
         with self._at(when):
-            self.Inspection.with_user(self.manager).inspect_day(day, users or self.consultants)
+            self.Inspection.with_user(self.manager).inspect_day(day, (users or self.consultants).ids)
         return self._fines(day)
 
     def _fines(self, day=DAY, states=("draft", "confirmed", "waived")):

@@ -16,7 +16,7 @@ class TestShowroomFinesTour(HttpCase, ShowroomFineCase):
         leads = self._lead_without_followup(name="Tour lead A", when=created) | self._lead_without_followup(
             name="Tour lead B", when=created
         )
-        self.Inspection.with_user(self.manager).inspect_day(yesterday, self.consultant)
+        self.Inspection.with_user(self.manager).inspect_day(yesterday, self.consultant.ids)
         sheet = self._sheet(day=yesterday)
         self.assertEqual(len(sheet.fine_ids), 2)
 

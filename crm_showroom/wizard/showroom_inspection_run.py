@@ -27,7 +27,7 @@ class ShowroomInspectionRun(models.TransientModel):
 
     def action_inspect(self):
         self.ensure_one()
-        sheets = self.env["showroom.inspection"].inspect_day(self.day, self.user_ids or None)
+        sheets = self.env["showroom.inspection"].inspect_day(self.day, self.user_ids.ids or None)
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_inspection_action")
         action["domain"] = [("id", "in", sheets.ids)]
         return action

@@ -41,8 +41,9 @@ DETECTORS = {
     """,
     # R4.1: an opportunity that was open at the end of the day (created before,
     # open now or closed after) without a follow-up open at that moment (created
-    # before the end of the day and not done by then). The owner is the current
-    # salesperson: a reassigned opportunity counts for its new owner.
+    # before the end of the day and not done by then: still open, or done after the
+    # day). The owner is the current salesperson: a reassigned opportunity counts
+    # for its new owner.
     "no_followup": """
         SELECT s.user_id, s.day, 'crm.lead', l.id
           FROM scope s
@@ -54,8 +55,13 @@ DETECTORS = {
                 SELECT 1
                   FROM mail_activity a
                   JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
-                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.create_date < s.day_end
-                   AND (a.active OR a.date_done > s.day))
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active AND a.create_date < s.day_end)
+           AND NOT EXISTS (
+                SELECT 1
+                  FROM mail_activity a
+                  JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active IS NOT TRUE
+                   AND a.date_done > %(day)s AND a.create_date < s.day_end)
     """,
     # R4.3: done that day without what the customer said (imports, API writes).
     "feedback_missing": f"""

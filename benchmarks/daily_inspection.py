@@ -307,6 +307,21 @@ def main():
         again_fines = cr.fetchone()[0]
         cr.commit()
     print(f"second run : {again_time:8.2f} s  {again_queries:>9,} queries  {again_fines:,} fines (idempotent)")
+    # the same day again by batches of 50 consultants (sheets and fines removed first):
+    # the queries per batch stay the same whatever the batch holds
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr.execute("DELETE FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
+        cr.execute("DELETE FROM showroom_inspection WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
+        small = -(-len(user_ids) // 50)
+        _done, small_time, small_queries = measure(
+            env, lambda env: env[Inspection]._cron_daily_inspection(batch_size=50)
+        )
+        cr.commit()
+    print(
+        f"batches/50 : {small_time:8.2f} s  {small_queries:>9,} queries  {small} batches: "
+        f"{small_queries / small:.0f} queries per batch"
+    )
     naive_total = naive_time * scale
     print(
         f"RESULT daily inspection of {len(user_ids)} consultants, {args.leads:,} opportunities, "

@@ -564,3 +564,21 @@ class TestInspectionRace(TransactionCase):
             self.assertEqual(cr.fetchone()[0], 1)
             cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = %s AND state = 'draft'", [user_id])
             self.assertEqual(cr.fetchone()[0], 1)
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_demo")
+class TestFinesDemo(TransactionCase):
+    """The demo inspects the day before its installation: the manager finds the
+    consultants' sheets with draft fines. Skipped without the demo data."""
+
+    def test_demo_sheets(self):
+        if not self.env.ref("crm_showroom.company_showroom", raise_if_not_found=False):
+            self.skipTest("crm_showroom's demo data is not loaded")
+        manager = self.env.ref("crm_showroom.user_manager")
+        consultant = self.env.ref("crm_showroom.user_consultant1")
+        sheets = self.env["showroom.inspection"].with_user(manager).search([("state", "=", "draft")])
+        self.assertGreaterEqual(len(sheets.user_id), 3)
+        self.assertTrue(sheets.fine_ids.filtered(lambda fine: fine.state == "draft"))
+        self.assertEqual(sheets.company_id, self.env.ref("crm_showroom.company_showroom"))
+        mine = self.env["showroom.inspection"].with_user(consultant).search([])
+        self.assertEqual(mine.user_id, consultant)

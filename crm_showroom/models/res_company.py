@@ -40,12 +40,12 @@ class ResCompany(models.Model):
     showroom_fine_journal_id = fields.Many2one(
         "account.journal",
         string="Journal of fines",
-        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        domain="[('type', '=', 'general')]",
     )
     showroom_fine_account_id = fields.Many2one(
         "account.account",
         string="Income account of fines",
-        domain="[('account_type', 'in', ('income', 'income_other')), ('company_ids', 'in', id)]",
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
     )
 
     _sql_constraints = [

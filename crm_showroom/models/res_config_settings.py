@@ -31,8 +31,10 @@ class ResConfigSettings(models.TransientModel):
     showroom_fine_journal_id = fields.Many2one(
         related="company_id.showroom_fine_journal_id",
         readonly=False,
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
     )
     showroom_fine_account_id = fields.Many2one(
         related="company_id.showroom_fine_account_id",
         readonly=False,
+        domain="[('account_type', 'in', ('income', 'income_other')), ('company_ids', 'in', company_id)]",
     )

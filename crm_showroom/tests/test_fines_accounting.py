@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_fine import ShowroomFineCase
 from .common_receivable import ShowroomAccountCase
@@ -37,6 +37,25 @@ class TestFineAccounting(ShowroomFineCase, ShowroomAccountCase):
             ]
         )
         return sum(lines.mapped("balance"))
+
+    def test_settings(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.showroom_fine_post_entries = True
+            settings.showroom_fine_journal_id = self.journal
+            settings.showroom_fine_account_id = self.income
+            settings.showroom_spot_check_size = 5
+        settings.save().execute()
+        self.assertRecordValues(
+            self.company,
+            [
+                {
+                    "showroom_fine_post_entries": True,
+                    "showroom_fine_journal_id": self.journal.id,
+                    "showroom_fine_account_id": self.income.id,
+                    "showroom_spot_check_size": 5,
+                }
+            ],
+        )
 
     def test_off_by_default(self):
         sheet = self._draft_fines(1)

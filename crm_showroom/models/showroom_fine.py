@@ -37,9 +37,7 @@ class ShowroomFine(models.Model):
     inspection_id = fields.Many2one(
         "showroom.inspection", string="Inspection sheet", required=True, index=True, ondelete="cascade", readonly=True
     )
-    rule_id = fields.Many2one(
-        "showroom.fine.rule", string="Rule", required=True, index=True, ondelete="restrict", readonly=True
-    )
+    rule_id = fields.Many2one("showroom.fine.rule", required=True, index=True, ondelete="restrict", readonly=True)
     kind = fields.Selection(related="rule_id.kind")
     user_id = fields.Many2one(
         "res.users", string="Consultant", required=True, index=True, readonly=True, ondelete="restrict"

@@ -121,6 +121,8 @@ class ShowroomInspection(models.Model):
     def _unlink_if_draft(self):
         if self.filtered(lambda sheet: sheet.state == "confirmed"):
             raise UserError(_("A confirmed inspection sheet is not deleted."))
+        if self.fine_ids.filtered(lambda fine: fine.state in ("confirmed", "waived")):
+            raise UserError(_("An inspection sheet with confirmed or waived fines is not deleted."))
 
     # ------------------------------------------------------------
     # ACTIONS

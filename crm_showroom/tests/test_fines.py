@@ -233,6 +233,15 @@ class TestInspection(ShowroomFineCase):
         self._inspect(users=self.consultant)
         self.assertEqual(fine.state, "dropped")
 
+    def test_draft_sheet_with_decisions_is_kept(self):
+        sheet = self._draft_fines(2)
+        sheet.fine_ids[0].with_user(self.manager)._showroom_waive("First time")
+        with self.assertRaisesRegex(UserError, "confirmed or waived fines is not deleted"):
+            sheet.with_user(self.manager).unlink()
+        other = self._draft_fines(1, user=self.consultant_2)
+        other.with_user(self.manager).unlink()
+        self.assertFalse(other.exists())
+
     def test_waive_needs_a_reason(self):
         sheet = self._draft_fines(2)
         fine = sheet.fine_ids[0]
@@ -268,6 +277,8 @@ class TestInspection(ShowroomFineCase):
         self.assertEqual(sheet.confirmed_by_id, self.manager)
         with self.assertRaisesRegex(UserError, "confirmed inspection sheet"):
             sheet.write({"state": "draft"})
+        with self.assertRaisesRegex(UserError, "not deleted"):
+            sheet.unlink()
 
     def test_confirmed_fines_are_immutable(self):
         sheet = self._draft_fines(1)
@@ -339,6 +350,19 @@ class TestInspection(ShowroomFineCase):
         self.assertIn("Customer asked to be called later", html)
         self.assertIn("Consultant's signature", html)
         self.assertIn("80.00", html)
+        # the spreadsheet export of the list (for users an admin allows to export)
+        self.manager.groups_id |= self.env.ref("base.group_allow_export")
+        rows = (
+            self.Fine.with_user(self.manager)
+            .search([("user_id", "=", self.consultant.id)], order="id")
+            .export_data(["day", "user_id", "rule_id", "amount", "state"])["datas"]
+        )
+        self.assertEqual([row[3] for row in rows], [50.0, 50.0, 50.0, -20.0])
+        self.assertEqual(rows[0][1], "Li Consultant")
+        # a Chinese consultant's statement is set in the Chinese face of Noto CJK
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.consultant.lang = "zh_CN"
+        self.assertTrue(statement._showroom_statement_values()["font_family"].startswith("'Noto Sans CJK SC'"))
         self.assertTrue(second)
 
 

@@ -438,6 +438,8 @@ class TestSpotCheck(ShowroomFineCase):
             cron.method_direct_trigger()
             cron.method_direct_trigger()
         checks = SpotCheck.search([("user_id", "in", self.consultants.ids)])
+        # consultants read their own spot-checks only
+        self.assertEqual(SpotCheck.with_user(self.consultant_2).search([]).user_id, self.consultant_2)
         self.assertEqual(len(checks.filtered(lambda c: c.user_id == self.consultant)), 3)
         self.assertEqual(len(checks.filtered(lambda c: c.user_id == self.consultant_2)), 2)
         self.assertEqual(set(checks.mapped("week_start")), {date(2026, 3, 2)})

@@ -29,3 +29,7 @@ from . import showroom_mileage_milestone
 from . import showroom_milestone_call
 from . import showroom_care_day
 from . import showroom_care_sms
+from . import showroom_fine_rule
+from . import showroom_inspection
+from . import showroom_fine
+from . import showroom_spot_check

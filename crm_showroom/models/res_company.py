@@ -62,6 +62,36 @@ class ResCompany(models.Model):
         ),
     ]
 
+    # Fines (R8): the spot-check sample and the optional posting of fines.
+    showroom_spot_check_size = fields.Integer(
+        string="Call spot-checks per consultant and week",
+        default=3,
+        help="How many done call follow-ups of each consultant are drawn each week for a spot-check (R8.4).",
+    )
+    showroom_fine_post_entries = fields.Boolean(
+        string="Post fines to accounting",
+        help="A confirmed fine becomes a receivable from the consultant's work contact in the journal "
+        "below; its correction is a reversal of that entry.",
+    )
+    showroom_fine_journal_id = fields.Many2one(
+        "account.journal",
+        string="Journal of fines",
+        domain="[('type', '=', 'general')]",
+    )
+    showroom_fine_account_id = fields.Many2one(
+        "account.account",
+        string="Income account of fines",
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+    )
+
+    _sql_constraints = [
+        (
+            "showroom_spot_check_size_positive",
+            "CHECK (showroom_spot_check_size >= 0)",
+            "The spot-check sample size cannot be negative.",
+        ),
+    ]
+
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------

@@ -23,3 +23,21 @@ class ResConfigSettings(models.TransientModel):
     showroom_max_km_per_day = fields.Integer(related="company_id.showroom_max_km_per_day", readonly=False)
     showroom_default_km_per_day = fields.Float(related="company_id.showroom_default_km_per_day", readonly=False)
     showroom_call_cap = fields.Integer(related="company_id.showroom_call_cap", readonly=False)
+    showroom_spot_check_size = fields.Integer(
+        related="company_id.showroom_spot_check_size",
+        readonly=False,
+    )
+    showroom_fine_post_entries = fields.Boolean(
+        related="company_id.showroom_fine_post_entries",
+        readonly=False,
+    )
+    showroom_fine_journal_id = fields.Many2one(
+        related="company_id.showroom_fine_journal_id",
+        readonly=False,
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+    )
+    showroom_fine_account_id = fields.Many2one(
+        related="company_id.showroom_fine_account_id",
+        readonly=False,
+        domain="[('account_type', 'in', ('income', 'income_other')), ('company_ids', 'in', company_id)]",
+    )

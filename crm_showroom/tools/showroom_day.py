@@ -8,6 +8,8 @@ These pure functions do the conversion; ``res.company._showroom_today`` and
 in the models.
 """
 
+from datetime import datetime, time, timedelta
+
 import pytz
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -22,3 +24,15 @@ def local_date(utc_datetime, tz_name):
     """The calendar date, in ``tz_name``, of the naive UTC datetime ``utc_datetime``
     (how Odoo stores datetimes)."""
     return pytz.utc.localize(utc_datetime).astimezone(pytz.timezone(tz_name)).date()
+
+
+def day_bounds_utc(day, tz_name):
+    """The naive UTC datetimes at which the calendar day ``day`` of ``tz_name``
+    starts and ends (the next day's midnight): the bounds of "that day" in a
+    query on UTC timestamps (``create_date``)."""
+    tz = pytz.timezone(tz_name)
+
+    def midnight(value):
+        return tz.localize(datetime.combine(value, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+
+    return midnight(day), midnight(day + timedelta(days=1))

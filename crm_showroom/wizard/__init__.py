@@ -4,3 +4,6 @@ from . import showroom_followup_instruction
 from . import mail_activity_schedule
 from . import showroom_care_year
 from . import showroom_care_day_preview
+from . import showroom_fine_waive
+from . import showroom_fine_correct
+from . import showroom_inspection_run

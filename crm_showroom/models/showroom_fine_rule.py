@@ -1,0 +1,195 @@
+from odoo import api, fields, models
+
+# What the detector of each kind finds, for one consultant (``s.user_id``) and
+# one day of theirs (``s.day``, from ``s.day_start`` to ``s.day_end`` in UTC):
+# rows (user_id, day, res_model, res_id), the record at fault. ``scope`` is the
+# consultants and days inspected; the queries are set-based (one per rule kind
+# for a whole batch of consultants).
+RULED_FOLLOWUP = """
+    JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
+    LEFT JOIN crm_lead fl ON a.res_model = 'crm.lead' AND fl.id = a.res_id
+    LEFT JOIN crm_team ft ON ft.id = fl.team_id
+   WHERE (a.res_model = 'showroom.vehicle' OR ft.is_showroom)
+"""
+# ``tools.visit.normalize_name`` in SQL: NFKC, case-folded, without blanks and separators.
+SQL_NAME = "lower(regexp_replace(normalize(COALESCE({}, ''), NFKC), '[\\s.\\-·•_]+', '', 'g'))"
+DETECTORS = {
+    # R2.1, R8.1: the visit's card has no opportunity, or the opportunity's
+    # customer is someone else: the SQL twin of ``tools.visit.visit_match_state``
+    # (mobiles as normalised by the models; names as ``normalize_name`` compares them).
+    "visit_unmatched": f"""
+        SELECT s.user_id, s.day, 'showroom.visit', v.id
+          FROM scope s
+          JOIN showroom_visit v ON v.user_id = s.user_id AND v.visit_date = s.day
+          LEFT JOIN crm_lead l ON l.id = v.lead_id
+          LEFT JOIN res_partner p ON p.id = l.partner_id
+         WHERE l.id IS NULL
+            OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
+            OR {SQL_NAME.format("v.partner_name")} = ''
+            OR {SQL_NAME.format("v.partner_name")} NOT IN ({SQL_NAME.format("l.contact_name")},
+                                                            {SQL_NAME.format("l.partner_name")},
+                                                            {SQL_NAME.format("p.name")})
+    """,
+    # R4.2: due that day and not done that day (done later, or still open).
+    # ``date_done`` is already the assignee's calendar day.
+    "followup_late": f"""
+        SELECT s.user_id, s.day, 'mail.activity', a.id
+          FROM scope s
+          JOIN mail_activity a ON a.user_id = s.user_id AND a.date_deadline = s.day
+          {RULED_FOLLOWUP}
+           AND (a.active OR a.date_done IS NULL OR a.date_done > s.day)
+    """,
+    # R4.1: an opportunity that was open at the end of the day (created before,
+    # open now or closed after) without a follow-up open at that moment (created
+    # before the end of the day and not done by then: still open, or done after the
+    # day). The owner is the current salesperson: a reassigned opportunity counts
+    # for its new owner.
+    "no_followup": """
+        SELECT s.user_id, s.day, 'crm.lead', l.id
+          FROM scope s
+          JOIN crm_lead l ON l.user_id = s.user_id AND l.type = 'opportunity' AND l.create_date < s.day_end
+          JOIN crm_team tm ON tm.id = l.team_id AND tm.is_showroom
+          LEFT JOIN crm_stage st ON st.id = l.stage_id
+         WHERE ((l.active AND NOT COALESCE(st.is_won, FALSE)) OR l.date_closed >= s.day_end)
+           AND NOT EXISTS (
+                SELECT 1
+                  FROM mail_activity a
+                  JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active AND a.create_date < s.day_end)
+           AND NOT EXISTS (
+                SELECT 1
+                  FROM mail_activity a
+                  JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active IS NOT TRUE
+                   AND a.date_done > %(day)s AND a.create_date < s.day_end)
+    """,
+    # R4.3: done that day without what the customer said (imports, API writes).
+    "feedback_missing": f"""
+        SELECT s.user_id, s.day, 'mail.activity', a.id
+          FROM scope s
+          JOIN mail_activity a ON a.user_id = s.user_id AND a.date_done = s.day AND a.active IS NOT TRUE
+          {RULED_FOLLOWUP}
+           AND a.showroom_closed_reason IS NULL
+           AND (COALESCE(trim(a.showroom_feedback), '') = ''
+                OR NOT EXISTS (SELECT 1 FROM mail_activity_showroom_feedback_reason_rel r WHERE r.activity_id = a.id))
+    """,
+    # R5.1: delivered that day and no activity of a plan on the vehicle.
+    "plan_missing": """
+        SELECT s.user_id, s.day, 'showroom.vehicle', v.id
+          FROM scope s
+          JOIN showroom_vehicle v ON v.user_id = s.user_id AND v.delivery_date = s.day AND v.state <> 'stock'
+         WHERE NOT EXISTS (
+                SELECT 1 FROM mail_activity a
+                 WHERE a.res_model = 'showroom.vehicle' AND a.res_id = v.id AND a.showroom_plan_id IS NOT NULL)
+    """,
+}
+
+
+class ShowroomFineRule(models.Model):
+    """A breach of the rule book that costs the consultant a fine (R8.1, R8.2).
+
+    Rules are data: the shipped ones (one per kind) apply to every company; a
+    company may have its own rule of a kind, which then replaces the shared one
+    for it. The daily inspection (``showroom.inspection``) runs the detector of
+    each rule's kind, in SQL, for all consultants of a batch at once:
+
+    * ``visit_unmatched`` (R2.1, R8.1): a visit card of the day with no opportunity
+      at the time of the inspection, or whose customer name or mobile differ from
+      the opportunity's;
+    * ``followup_late`` (R4.2): a follow-up due on the day and not done that day;
+    * ``no_followup`` (R4.1): an open showroom opportunity without an open
+      follow-up at the end of the day. The past is read from the activities
+      themselves: a follow-up was open at the end of the day when it was created
+      before and not done by then (``date_done`` after the day, or still open);
+      the opportunity was open when it was created before and is open now or was
+      closed (``date_closed``) after the day;
+    * ``feedback_missing`` (R4.3): a follow-up done that day without a feedback
+      reason or text (imports and API writes: the dialog requires both);
+    * ``plan_missing`` (R5.1): a vehicle delivered that day on which no activity
+      of a plan was launched;
+    * ``spot_check`` (R8.4): no detector; a manager's spot-check verdict "breach"
+      makes the fine.
+    """
+
+    _name = "showroom.fine.rule"
+    _description = "Fine rule"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    code = fields.Char(required=True, help="Short code of the rule, unique in a company.")
+    name = fields.Char(required=True, translate=True)
+    description = fields.Text(translate=True)
+    kind = fields.Selection(
+        [
+            ("visit_unmatched", "Visit card not matching the CRM"),
+            ("followup_late", "Follow-up not done on its day"),
+            ("no_followup", "Opportunity without an open follow-up"),
+            ("feedback_missing", "Follow-up done without feedback"),
+            ("plan_missing", "Post-purchase plan not launched"),
+            ("spot_check", "Call spot-check breach"),
+        ],
+        required=True,
+        help="What finds the breach: the daily inspection's detector of this kind, or the manager's "
+        "spot-check verdict.",
+    )
+    amount = fields.Monetary(
+        string="Fine",
+        required=True,
+        default=50.0,
+        currency_field="currency_id",
+        help="The fine for each breach, in the company's currency.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        help="The company's currency; a rule of all companies is fined in each company's currency.",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Empty: the rule applies to every company that has no rule of its own of this kind.",
+    )
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "UNIQUE NULLS NOT DISTINCT (code, company_id)",
+            "The code of a fine rule is unique in a company.",
+        ),
+        ("amount_positive", "CHECK (amount >= 0)", "A fine cannot be negative."),
+    ]
+
+    @api.depends("company_id")
+    @api.depends_context("company")
+    def _compute_currency_id(self):
+        for rule in self:
+            rule.currency_id = (rule.company_id or self.env.company).currency_id
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _showroom_rules_by_company(self, companies):
+        """``{company id: {kind: rule}}``: the active rules that apply to each of
+        ``companies`` — its own rule of a kind, else the shared one."""
+        # sudo: rules are configuration every consultant may read; the cron's user may lack the rights
+        rules = self.sudo().search([("company_id", "in", [False, *companies.ids])])
+        result = {}
+        shared = rules.filtered(lambda rule: not rule.company_id)
+        for company in companies:
+            by_kind = {}
+            for rule in rules.filtered_domain([("company_id", "=", company.id)]) + shared:
+                by_kind.setdefault(rule.kind, rule)
+            result[company.id] = by_kind
+        return result
+
+    def _showroom_detector_query(self):
+        """The SQL of this rule's detector (see ``DETECTORS``), or ``None``."""
+        self.ensure_one()
+        if self.kind == "plan_missing":
+            plan = self.env.ref("crm_showroom.activity_plan_post_purchase", raise_if_not_found=False)
+            if not plan or not plan.sudo().active:
+                return None  # no plan to launch: nothing to miss
+        return DETECTORS.get(self.kind)

@@ -250,8 +250,12 @@ class CrmLead(models.Model):
     # mobile (indexed); the first visit (else the opportunity's creation) is its
     # registration time (报备) for ownership rulings.
     mobile = fields.Char(index="btree_not_null")
-    showroom_visit_ids = fields.One2many("showroom.visit", "lead_id", string="Visits")
-    showroom_visit_count = fields.Integer(string="Visit count", compute="_compute_showroom_visit_count")
+    showroom_visit_ids = fields.One2many(
+        "showroom.visit", "lead_id", string="Visits", groups="crm_showroom.group_showroom_consultant"
+    )
+    showroom_visit_count = fields.Integer(
+        string="Visit count", compute="_compute_showroom_visit_count", groups="crm_showroom.group_showroom_consultant"
+    )
     showroom_registered_at = fields.Datetime(
         string="Registered on",
         compute="_compute_showroom_registered_at",

@@ -153,6 +153,9 @@ class MailActivity(models.Model):
     def _compute_showroom_lead_followup(self):
         """R8.3: the review queue shows the opportunity's grade and its next follow-up."""
         lead_ids = {act.res_id for act in self if act.res_model == "crm.lead" and act.res_id}
+        if not lead_ids:  # e.g. a telemarketing user's calls: no opportunity to read (nor the right to)
+            self.showroom_lead_grade_id = self.showroom_lead_next_date = False
+            return
         leads = self.env["crm.lead"].with_context(active_test=False).search([("id", "in", list(lead_ids))])
         open_followups = [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
         open_followups += self._showroom_open_followup_domain()

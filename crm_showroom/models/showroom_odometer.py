@@ -68,7 +68,9 @@ class ShowroomOdometer(models.Model):
             label = vehicle.display_name
             if reading.km < 0:
                 raise ValidationError(_("A mileage cannot be negative (%s).", label))
-            today = vehicle.company_id._showroom_today(self.env.user)
+            # the showroom's day of whoever is concerned: the delivery reading is dated
+            # in the consultant's day, a call's reading in the recorder's
+            today = max(vehicle.company_id._showroom_today(user) for user in reading.user_id | vehicle.user_id)
             if reading.date > today:
                 raise ValidationError(
                     _(
@@ -160,6 +162,7 @@ class ShowroomOdometer(models.Model):
 
     def _log_corrections(self):
         for reading in self:
+            note = f" ({reading.note})" if reading.note else ""
             reading.vehicle_id.message_post(
                 body=Markup("<p>%s</p>")
                 % _(
@@ -167,7 +170,7 @@ class ShowroomOdometer(models.Model):
                     user=self.env.user.name,
                     km=reading.km,
                     date=format_date(self.env, reading.date),
-                    note=f" ({reading.note})" if reading.note else "",
+                    note=note,
                 ),
                 subtype_xmlid="mail.mt_note",
             )

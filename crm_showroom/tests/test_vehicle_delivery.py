@@ -649,13 +649,14 @@ class TestVehicleDeliveryQueries(ShowroomVehicleCase):
         _logger.info("Showroom queries of validating 5 / 50 vehicle deliveries at once: %s / %s", five, fifty)
         self.assertLessEqual(fifty - five, 3, f"no query per vehicle: {five} for 5 vehicles, {fifty} for 50")
         # 36, plus 6 for the delivery's mileage reading (R6.1: insert, its check, the forecast)
-        self.assertLessEqual(fifty, 42)
+        # and 1 for the running campaigns that may reward the delivery (R6.3)
+        self.assertLessEqual(fifty, 43)
         five, fifty = self._showroom_overhead(5, with_leads=True), self._showroom_overhead(50, with_leads=True)
         _logger.info("... with as many opportunities won: %s / %s", five, fifty)
         self.assertLessEqual(fifty - five, 45 + 3, "one query per opportunity won (crm's won stage lookup)")
 
         pickings = self._prepare_deliveries(50, self.suv_white)
-        with self.assertQueryCount(sr_stock=601):  # Odoo's stock: ~560 of them; 7 for the mileage readings
+        with self.assertQueryCount(sr_stock=602):  # Odoo's stock: ~560; 7 for the mileage readings, 1 for campaigns
             pickings.button_validate()
             self.env.flush_all()
         vehicles = self.env["showroom.vehicle"].sudo().search([("delivery_picking_id", "in", pickings.ids)])

@@ -19,6 +19,8 @@ import argparse
 import time
 from datetime import timedelta
 
+from _measure import measure
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
@@ -130,14 +132,6 @@ def issue_per_vehicle(env, vehicle_ids):
     env.flush_all()
     return issued
 
-
-def measure(env, func, *args):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env, *args)
-    env.flush_all()
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

@@ -20,7 +20,8 @@ Run it through ``benchmarks/run care_sms [--customers N]``.
 
 import argparse
 import math
-import time
+
+from _measure import measure
 
 import odoo
 from odoo import api
@@ -153,13 +154,6 @@ def naive_send(env, care_day, today, sample):
     env.flush_all()
     return queued
 
-
-def measure(env, func):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env)
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

@@ -24,6 +24,8 @@ import argparse
 import time
 from datetime import timedelta
 
+from _measure import measure
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
@@ -231,13 +233,6 @@ def naive_inspection(env, users, day):
     env.flush_all()
     return created
 
-
-def measure(env, func):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env)
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

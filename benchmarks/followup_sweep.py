@@ -12,7 +12,8 @@ Run it through ``benchmarks/run followup_sweep [--leads N]``.
 """
 
 import argparse
-import time
+
+from _measure import measure
 
 import odoo
 from odoo import api, fields
@@ -97,13 +98,6 @@ def naive_sweep(env):
     env.flush_all()
     return fixed
 
-
-def measure(env, func):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env)
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

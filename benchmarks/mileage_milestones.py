@@ -22,6 +22,8 @@ Run it through ``benchmarks/run mileage_milestones [--vehicles N] [--readings R]
 import argparse
 import time
 
+from _measure import measure
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
@@ -158,13 +160,6 @@ def naive_check(env, sample):
     env.flush_all()
     return queued
 
-
-def measure(env, func):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env)
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

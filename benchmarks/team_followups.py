@@ -15,8 +15,9 @@ checks that both count the same. Run it through
 
 import argparse
 import statistics
-import time
 from collections import Counter
+
+from _measure import measure
 
 import odoo
 from odoo import api
@@ -126,13 +127,6 @@ def dashboard_figures(env, users):
                 figures[(*key, state)] += row[f"{state}_count"]
     return figures
 
-
-def measure(env, func, *args):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env, *args)
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

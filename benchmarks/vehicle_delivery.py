@@ -19,6 +19,8 @@ Run it through ``benchmarks/run vehicle_delivery [--vehicles N]``.
 import argparse
 import time
 
+from _measure import measure
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
@@ -149,13 +151,6 @@ def launch_activity_schedule_loop(env, vehicles):
     env.flush_all()
     return env["mail.activity"].search_count([("res_model", "=", "showroom.vehicle"), ("res_id", "in", vehicles.ids)])
 
-
-def measure(env, func, *args):
-    env.invalidate_all()
-    queries_before = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = func(env, *args)
-    return result, time.perf_counter() - start, env.cr.sql_log_count - queries_before
 
 
 def main():

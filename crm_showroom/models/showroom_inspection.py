@@ -357,9 +357,9 @@ class ShowroomInspection(models.Model):
             items = Markup("").join(
                 Markup("<li>%s</li>")
                 % (
-                    _("Dropped, the breach was fixed: %(fine)s", fine=fine.display_name)
+                    self.env._("Dropped, the breach was fixed: %(fine)s", fine=fine.display_name)
                     if fine.state == "dropped"
-                    else _("Found again: %(fine)s", fine=fine.display_name)
+                    else self.env._("Found again: %(fine)s", fine=fine.display_name)
                 )
                 for fine in sheet_fines
             )

@@ -135,6 +135,12 @@ class ShowroomMilestoneCall(models.Model):
         # one by one when each activity reads its document's name
         self.fetch(["vehicle_id", "milestone_id", "user_id"])
         self.mapped("display_name")
+        # the summary is the milestone's name in its caller's language (one read per language)
+        summaries = {
+            (lang, milestone.id): milestone.name
+            for lang in set(self.user_id.mapped("lang"))
+            for milestone in self.milestone_id.with_context(lang=lang)
+        }
         vals_list = [
             {
                 "activity_type_id": activity_type.id,
@@ -142,7 +148,7 @@ class ShowroomMilestoneCall(models.Model):
                 "res_id": call.id,
                 "user_id": call.user_id.id,
                 "date_deadline": deadlines[call.id],
-                "summary": call.milestone_id.name,
+                "summary": summaries[call.user_id.lang, call.milestone_id.id],
                 "automated": True,
             }
             for call in self

@@ -97,6 +97,17 @@ class TestMilestoneQueue(ShowroomMileageCase):
         self._run()
         self.assertRecordValues(self._calls(waiting), [{"user_id": self.tm1.id}])
 
+    def test_call_summary_in_the_callers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.m50.update_field_translations("name", {"zh_CN": "5 万公里"})
+        self.tm2.lang = "zh_CN"
+        vehicles = self.env["showroom.vehicle"].concat(
+            *(self._make_vehicle(self._linear(date(2026, 3, 1), 60000 + i)) for i in range(2))
+        )
+        self._run()
+        summaries = {call.user_id: self._open_call_activity(call).summary for call in self._calls(vehicles)}
+        self.assertEqual(summaries, {self.tm1: "50,000 km", self.tm2: "5 万公里"})
+
     def test_renewal_window(self):
         due = self._make_vehicle(insurance_renewal_date=date(2026, 4, 24))  # in 45 days
         later = self._make_vehicle(insurance_renewal_date=date(2026, 4, 25))  # in 46 days

@@ -19,7 +19,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from _measure import measure
+from _common import measure
 
 import odoo
 from odoo import Command, api

@@ -21,7 +21,7 @@ Run it through ``benchmarks/run care_sms [--customers N]``.
 import argparse
 import math
 
-from _measure import measure
+from _common import measure
 
 import odoo
 from odoo import api

@@ -22,7 +22,7 @@ Run it through ``benchmarks/run mileage_milestones [--vehicles N] [--readings R]
 import argparse
 import time
 
-from _measure import measure
+from _common import measure
 
 import odoo
 from odoo import Command, api

@@ -17,86 +17,13 @@ import argparse
 import statistics
 from collections import Counter
 
-from _measure import measure
+from _common import measure, seed_open_opportunities
 
 import odoo
 from odoo import api
 from odoo.modules.registry import Registry
 
 SEED_TAG = "bench-team-followups"
-
-
-def seed(env, leads, consultants, gap_ratio):
-    """Bulk-insert ``leads`` open showroom opportunities of ``consultants`` users;
-    all but ``gap_ratio`` of them get an open follow-up. Previous seeds are removed
-    first."""
-    cr = env.cr
-    cr.execute("DELETE FROM mail_activity WHERE res_model = 'crm.lead' AND summary = %s", [SEED_TAG])
-    cr.execute("DELETE FROM crm_lead WHERE referred = %s", [SEED_TAG])
-    team = env["crm.team"].search([("name", "=", "Benchmark Team Follow-ups")], limit=1) or env["crm.team"].create(
-        {"name": "Benchmark Team Follow-ups", "is_showroom": True}
-    )
-    users = env["res.users"].search([("login", "like", "bench_team_consultant_%")], order="id")
-    users |= env["res.users"].create(
-        [
-            {"name": f"Bench Team Consultant {i}", "login": f"bench_team_consultant_{i}", "tz": "Asia/Shanghai"}
-            for i in range(len(users), consultants)
-        ]
-    )
-    users = users[:consultants]
-    stage = env["crm.stage"].search([("is_won", "=", False)], limit=1)
-    grades = env["showroom.grade"].search([])
-    followup_type = env.ref("crm_showroom.activity_type_followup")
-    model_id = env["ir.model"]._get_id("crm.lead")
-    env.flush_all()
-    cr.execute(
-        """
-        INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
-                              showroom_grade_id, contact_name, mobile, referred, create_date, write_date,
-                              create_uid, write_uid, date_open, showroom_test_drive)
-        SELECT 'Bench lead ' || n, 'opportunity', TRUE, %(team)s, (%(users)s)[1 + n %% %(nusers)s], %(stage)s,
-               %(company)s, 10, (%(grades)s)[1 + (n / %(nusers)s) %% %(ngrades)s], 'Customer ' || n,
-               '+86 139 ' || lpad((n %% 10000)::text, 4, '0') || ' ' || lpad((n / 10000)::text, 4, '0'),
-               %(tag)s, now(), now(), 1, 1, now(), 'none'
-          FROM generate_series(1, %(leads)s) AS n
-        RETURNING id, user_id
-        """,
-        {
-            "team": team.id,
-            "users": users.ids,
-            "nusers": len(users),
-            "stage": stage.id,
-            "company": env.company.id,
-            "grades": grades.ids,
-            "ngrades": len(grades),
-            "tag": SEED_TAG,
-            "leads": leads,
-        },
-    )
-    rows = cr.fetchall()
-    every = round(1 / gap_ratio)
-    covered = [(lead_id, user_id) for index, (lead_id, user_id) in enumerate(rows) if index % every]
-    today = env.company._showroom_today()
-    cr.execute(
-        """
-        INSERT INTO mail_activity (res_model_id, res_model, res_id, activity_type_id, user_id, date_deadline,
-                                   summary, active, automated, create_date, write_date, create_uid, write_uid)
-        SELECT %(model_id)s, 'crm.lead', lead_id, %(type)s, user_id, %(today)s::date + (lead_id %% 16) - 5,
-               %(tag)s, TRUE, TRUE, now(), now(), 1, 1
-          FROM unnest(%(lead_ids)s::int[], %(user_ids)s::int[]) AS t(lead_id, user_id)
-        """,
-        {
-            "model_id": model_id,
-            "type": followup_type.id,
-            "today": today,
-            "tag": SEED_TAG,
-            "lead_ids": [row[0] for row in covered],
-            "user_ids": [row[1] for row in covered],
-        },
-    )
-    cr.execute("ANALYZE crm_lead")
-    cr.execute("ANALYZE mail_activity")
-    return users, len(rows), len(rows) - len(covered)
 
 
 def naive_figures(env, users):
@@ -128,7 +55,6 @@ def dashboard_figures(env, users):
     return figures
 
 
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True)
@@ -142,7 +68,16 @@ def main():
 
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        users, total, gaps = seed(env, args.leads, args.consultants, args.gap_ratio)
+        users, total, gaps = seed_open_opportunities(
+            env,
+            tag=SEED_TAG,
+            team_name="Benchmark Team Follow-ups",
+            login_prefix="bench_team_consultant_",
+            consultants=args.consultants,
+            leads=args.leads,
+            gap_ratio=args.gap_ratio,
+            deadlines=(-5, 10),
+        )
         user_ids = users.ids
         cr.commit()
     print(f"seeded {total:,} open showroom opportunities of {len(user_ids)} consultants, {gaps:,} without a follow-up")

@@ -19,7 +19,7 @@ Run it through ``benchmarks/run vehicle_delivery [--vehicles N]``.
 import argparse
 import time
 
-from _measure import measure
+from _common import measure
 
 import odoo
 from odoo import Command, api

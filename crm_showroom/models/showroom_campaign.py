@@ -422,6 +422,8 @@ class ShowroomCampaign(models.Model):
             [("state", "=", "running"), ("campaign_type", "!=", "other"), ("company_id", "in", leads.company_id.ids)],
             order="date_start desc, id desc",
         )
+        if not campaigns:
+            return {}
         result = {}
         for lead in leads:
             company = lead.company_id or lead.team_id.company_id or self.env.company

@@ -37,12 +37,19 @@ class ShowroomMileageMilestone(models.Model):
     )
     call_interval_months = fields.Integer(string="Call every (months)", default=1, required=True)
     call_months = fields.Integer(string="For (months)", default=3, required=True)
+    unreachable_limit = fields.Integer(
+        string="Unreachable calls to close",
+        default=3,
+        required=True,
+        help="An entry whose customer cannot be reached this many calls in a row is closed.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", help="Empty: all companies.")
 
     _sql_constraints = [
         ("call_interval_positive", "CHECK(call_interval_months > 0)", "Calls are at least a month apart."),
         ("call_months_positive", "CHECK(call_months > 0)", "A milestone is called for at least a month."),
+        ("unreachable_limit_positive", "CHECK(unreachable_limit > 0)", "An entry closes after one call at least."),
         ("km_positive", "CHECK(kind != 'mileage' OR km > 0)", "A mileage milestone needs a mileage above 0."),
         ("days_before_positive", "CHECK(kind != 'renewal' OR days_before >= 0)", "The days before cannot be negative."),
     ]

@@ -13,7 +13,6 @@ CLOSING_OUTCOMES = ("interested", "trade_in", "not_interested", "renewed_here", 
 # Outcomes that bring an opportunity for the consultant who sold the car.
 OPPORTUNITY_OUTCOMES = ("interested", "trade_in")
 # Consecutive unreachable calls that close an entry.
-UNREACHABLE_LIMIT = 3
 
 OUTCOMES = [
     ("interested", "Interested in a new car"),
@@ -65,7 +64,9 @@ class ShowroomMilestoneCall(models.Model):
     date_end = fields.Date(string="Called until", readonly=True, help="The last day the entry is called.")
     attempt_count = fields.Integer(string="Calls", readonly=True)
     unreachable_count = fields.Integer(
-        string="Unreachable in a row", readonly=True, help=f"{UNREACHABLE_LIMIT} in a row close the entry."
+        string="Unreachable in a row",
+        readonly=True,
+        help="Calls in a row that found nobody; the milestone's limit closes the entry.",
     )
     opportunity_id = fields.Many2one("crm.lead", readonly=True, groups="sales_team.group_sale_salesman")
 
@@ -161,7 +162,7 @@ class ShowroomMilestoneCall(models.Model):
         """The call ``activities`` (of these entries) were marked done with their
         ``showroom_call_outcome``: record it, open an opportunity when the customer
         is interested or trades in, and schedule the next call unless the outcome,
-        three unreachable calls in a row or the end of the entry's months close it."""
+        the milestone's number of unreachable calls in a row (3) or the end of the entry's months close it."""
         today_by_user = self.env["res.company"]._showroom_today_by_user(activities.user_id)
         next_deadlines = {}
         for activity in activities:
@@ -173,7 +174,7 @@ class ShowroomMilestoneCall(models.Model):
             next_deadline = today + relativedelta(months=call.milestone_id.call_interval_months)
             if (
                 outcome in CLOSING_OUTCOMES
-                or unreachable >= UNREACHABLE_LIMIT
+                or unreachable >= call.milestone_id.unreachable_limit
                 or (call.date_end and next_deadline >= call.date_end)
             ):
                 values["state"] = "closed"

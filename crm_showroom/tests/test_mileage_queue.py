@@ -268,6 +268,14 @@ class TestMilestoneOutcomes(ShowroomMileageCase):
             self._work_call(self.call, "unreachable")
         self.assertRecordValues(self.call, [{"state": "closed", "outcome": "unreachable", "unreachable_count": 3}])
 
+    def test_unreachable_limit_is_the_milestones(self):
+        self.assertEqual(self.m50.unreachable_limit, 3, "the rule book's default is shipped")
+        self.call.milestone_id.write({"call_months": 12, "unreachable_limit": 2})
+        self._work_call(self.call, "unreachable")
+        self.assertEqual(self.call.state, "open")
+        self._work_call(self.call, "unreachable")
+        self.assertRecordValues(self.call, [{"state": "closed", "unreachable_count": 2}])
+
     def test_feedback_and_outcome_required(self):
         activity = self._open_call_activity(self.call).with_user(self.tm1)
         with self.assertRaisesRegex(UserError, "Record what the customer said"):

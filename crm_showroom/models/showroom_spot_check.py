@@ -84,10 +84,10 @@ class ShowroomSpotCheck(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    @api.model
     def action_sample_this_week(self):
         """Draw this week's sample (topped up to the sample size) for the
-        consultants of the user's companies."""
+        consultants of the user's companies. A list header button: ``self`` is the
+        selection, possibly empty, and plays no part."""
         self.env["showroom.inspection"]._showroom_check_manager()
         users = self.env["showroom.inspection"]._showroom_consultants(self.env.companies)
         self._showroom_sample(users, last_week=False)

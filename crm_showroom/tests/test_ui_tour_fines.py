@@ -8,7 +8,8 @@ from .common_fine import ShowroomFineCase
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_tours")
 class TestShowroomFinesTour(HttpCase, ShowroomFineCase):
-    """R8 in the browser: a manager reviews the day's inspection sheet."""
+    """R8 in the browser: a manager reviews the day's inspection sheet and
+    records the findings of a call spot-check."""
 
     def test_manager_waives_and_confirms(self):
         yesterday = self.company._showroom_today(self.manager) - timedelta(days=1)
@@ -40,3 +41,22 @@ class TestShowroomFinesTour(HttpCase, ShowroomFineCase):
             ],
         )
         self.assertRecordValues(confirmed, [{"state": "confirmed", "decided_by_id": self.manager.id}])
+
+    def test_manager_records_a_spot_check_breach(self):
+        lead = self._create_lead(user_id=self.consultant.id, name="Spot-check tour lead")
+        self._mark_done(self._open_followups(lead))
+
+        self.start_tour(
+            "/odoo/action-crm_showroom.showroom_spot_check_action",
+            "crm_showroom_spot_check",
+            login=self.manager.login,
+        )
+
+        check = self.env["showroom.spot.check"].search([("user_id", "=", self.consultant.id)])
+        self.assertRecordValues(
+            check, [{"verdict": "breach", "notes": "Did not ask about the trade-in", "checked_by_id": self.manager.id}]
+        )
+        self.assertRecordValues(
+            check.fine_id,
+            [{"rule_id": self.rules["spot_check"].id, "user_id": self.consultant.id, "state": "draft"}],
+        )

@@ -52,3 +52,48 @@ registry.category("web_tour.tours").add("crm_showroom_review_inspection", {
         },
     ],
 });
+
+const CALL_ROW = ".o_data_row:contains(Spot-check tour lead)";
+
+/**
+ * R8.4: the manager draws this week's sample of calls, listens to one and
+ * records a breach with notes for the evening meeting (the consultant is fined
+ * through the spot-check rule).
+ */
+registry.category("web_tour.tours").add("crm_showroom_spot_check", {
+    steps: () => [
+        {
+            content: "Draw this week's sample",
+            trigger: ".o_control_panel button[name=action_sample_this_week]",
+            run: "click",
+        },
+        {
+            content: "Open this week",
+            trigger: ".o_group_header",
+            run: "click",
+        },
+        {
+            content: "The consultant's call is in the sample",
+            trigger: `${CALL_ROW} td[name=verdict]`,
+            run: "click",
+        },
+        {
+            content: "Verdict: breach",
+            trigger: ".o_selected_row .o_field_widget[name=verdict] select",
+            run: 'select "breach"',
+        },
+        {
+            content: "Notes for the evening meeting",
+            trigger: ".o_selected_row .o_field_widget[name=notes] textarea",
+            run: "edit Did not ask about the trade-in",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "The breach is recorded",
+            trigger: `${CALL_ROW}:not(.o_selected_row) td[name=verdict]:contains(Breach)`,
+        },
+    ],
+});

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date, split_every
+from odoo.tools import format_date, format_list, split_every
 from odoo.tools.sql import create_index
 
 from ..tools.showroom_day import day_bounds_utc
@@ -150,12 +150,24 @@ class ShowroomInspection(models.Model):
         RPC). Returns the sheets."""
         self._showroom_check_manager()
         day = fields.Date.to_date(day)
-        if day >= self.env.company._showroom_today(self.env.user):
-            raise UserError(_("Only a past day can be inspected: the consultants may still work on today."))
         if user_ids is None:
             users = self._showroom_consultants(self.env.companies)
         else:
             users = self.env["res.users"].browse(user_ids)
+        # a past day is past for the consultants inspected, in their own day: the
+        # caller's time zone and company do not count (a manager in another company,
+        # the superuser loading demo data)
+        today_by_user = self.env["res.company"]._showroom_today_by_user(users)
+        still_today = users.filtered(lambda user: today_by_user[user.id] <= day)
+        if still_today:
+            raise UserError(
+                _(
+                    "Only a past day can be inspected: %(day)s is not over yet for %(users)s, who may still "
+                    "work on it.",
+                    day=format_date(self.env, day),
+                    users=format_list(self.env, still_today.sudo().mapped("name")),
+                )
+            )
         for batch in split_every(self._showroom_batch_size(), users.ids):
             self._showroom_inspect(day, self.env["res.users"].browse(batch))
         return self.search([("day", "=", day), ("user_id", "in", users.ids)])

@@ -57,12 +57,14 @@ missing_app_packages() {
 }
 
 # The packages the tests need beyond the app's: a browser for Odoo's tours (any of
-# the names odoo/tests/common.py looks for) and pdftotext (reads rendered PDFs).
+# the names odoo/tests/common.py looks for), pdftotext (reads rendered PDFs) and
+# libfaketime (the test clocks).
 missing_test_packages() {
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
         || command -v google-chrome >/dev/null || command -v google-chrome-stable >/dev/null \
         || echo chromium
     command -v pdftotext >/dev/null || echo poppler-utils
+    [ -n "$(faketime_lib)" ] || echo faketime
 }
 
 # The packages pip needs to build Odoo's requirements that come as source only
@@ -240,48 +242,114 @@ setup_postgres() {
         say "Using the PostgreSQL server named by PG* variables (${PGHOST:-local socket}:${PGPORT:-5432})"
         DB_ARGS=(--db_host="${PGHOST:-}" --db_port="${PGPORT:-5432}" --db_user="${PGUSER:-$USER}")
         if [ -n "${PGPASSWORD:-}" ]; then DB_ARGS+=(--db_password="$PGPASSWORD"); fi
+        PRIVATE_CLUSTER=0
         return 0
     fi
-    local bindir data socket log repo_hash pg_dir
-    bindir=$(pg_bindir)
-    [ -n "$bindir" ] || die "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER to a running server."
+    local repo_hash
+    PG_BINDIR=$(pg_bindir)
+    [ -n "$PG_BINDIR" ] || die "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER to a running server."
     repo_hash=$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-10)
     # A short socket path: Unix socket paths are limited to ~107 bytes.
-    socket="/tmp/crm_showroom-$repo_hash"
-    pg_dir="$LOCAL_DIR"
+    PG_SOCKET="/tmp/crm_showroom-$repo_hash"
+    PG_DIR="$LOCAL_DIR"
     PG_OS_USER="$(id -un)"
-    mkdir -p "$LOCAL_DIR" "$socket"
+    mkdir -p "$LOCAL_DIR"
     if [ "$(id -u)" = 0 ]; then
         PG_OS_USER=postgres
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
         # The server runs as postgres, which cannot reach a checkout inside a private
         # folder (e.g. /root, mode 0700): then the cluster lives outside it.
         if ! runuser -u postgres -- test -x "$LOCAL_DIR"; then
-            pg_dir="/var/lib/crm_showroom/$repo_hash"
-            mkdir -p "$pg_dir"
-            chmod 755 /var/lib/crm_showroom "$pg_dir"
-            [ -f "$pg_dir/pgdata/PG_VERSION" ] \
-                || say "The OS user postgres cannot reach $LOCAL_DIR: the private cluster goes to $pg_dir"
+            PG_DIR="/var/lib/crm_showroom/$repo_hash"
+            mkdir -p "$PG_DIR"
+            chmod 755 /var/lib/crm_showroom "$PG_DIR"
+            [ -f "$PG_DIR/pgdata/PG_VERSION" ] \
+                || say "The OS user postgres cannot reach $LOCAL_DIR: the private cluster goes to $PG_DIR"
         fi
     fi
-    data="$pg_dir/pgdata"
-    log="$pg_dir/postgresql.log"
+    PRIVATE_CLUSTER=1
+    pg_cluster_start "$PG_DIR/pgdata" "$PG_SOCKET" "$PG_DIR/postgresql.log"
+    use_cluster "$PG_SOCKET"
+}
+
+# use_cluster SOCKET: the private cluster listening on SOCKET is the one the PG*
+# variables (psql, createdb…, tests/) and odoo-bin's arguments (DB_ARGS) name.
+use_cluster() {
+    export PGHOST="$1" PGUSER="$PG_USER" PGDATABASE=postgres
+    DB_ARGS=(--db_host="$1" --db_user="$PG_USER")
+}
+
+# pg_cluster_start DATA SOCKET LOG [ENV…]: a private cluster in DATA (made on first
+# use), listening only on the Unix socket in SOCKET, started unless it runs already;
+# ENV (VAR=value…) is the server's environment on top of ours (a test clock).
+pg_cluster_start() {
+    local data=$1 socket=$2 log=$3
+    shift 3
+    mkdir -p "$socket"
     if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$socket"; fi
     if [ ! -f "$data/PG_VERSION" ]; then
         say "Creating a private PostgreSQL cluster in $data"
         mkdir -p "$data"
         [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$data"
-        as_pg_owner "$bindir/initdb" -D "$data" -U "$PG_USER" --auth=trust \
+        as_pg_owner "$PG_BINDIR/initdb" -D "$data" -U "$PG_USER" --auth=trust \
             --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     fi
     if [ "$(id -u)" = 0 ]; then touch "$log" && chown "$PG_OS_USER" "$log"; fi
-    if ! as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        as_pg_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+    if ! as_pg_owner "$PG_BINDIR/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        as_pg_owner env "$@" "$PG_BINDIR/pg_ctl" -D "$data" -l "$log" -w -t 60 \
             -o "-c listen_addresses='' -c unix_socket_directories='$socket' -c fsync=off -c max_connections=200" \
             start >/dev/null || die "PostgreSQL did not start; see $log"
     fi
-    export PGHOST="$socket" PGUSER="$PG_USER" PGDATABASE=postgres
-    DB_ARGS=(--db_host="$socket" --db_user="$PG_USER")
+}
+
+pg_cluster_stop() {
+    if as_pg_owner "$PG_BINDIR/pg_ctl" -D "$1" status >/dev/null 2>&1; then
+        as_pg_owner "$PG_BINDIR/pg_ctl" -D "$1" -w -t 60 -m fast stop >/dev/null
+    fi
+}
+
+# --------------------------------------------------------------------------
+# Test clocks (DESIGN.md, Conventions: Time). A rule that depends on the hour fails a
+# third of the day, so scripts/test runs its steps at set hours of the wall clock:
+# Odoo and PostgreSQL both under libfaketime, shifted by the same offset (then time
+# runs on as usual), so that Odoo's now() and the database's now() agree.
+# --------------------------------------------------------------------------
+faketime_lib() {
+    find /usr/lib -path '*/faketime/libfaketime.so.1' 2>/dev/null | head -n1
+}
+
+# clock_offset WHEN: the seconds from now to WHEN (UTC, anything `date -d` reads:
+# "today 18:30", "tomorrow 03:00").
+clock_offset() {
+    echo $(( $(date -u -d "$1" +%s) - $(date -u +%s) ))
+}
+
+# clock_env OFFSET: sets CLOCK_ENV to the environment (VAR=value…) of a process on
+# the clock shifted by OFFSET seconds. The monotonic clock stays true (faked, timed
+# waits hang); Chromium stays on the real clock (faked, it spins); scripts/faketime
+# gives Python a time.sleep that works under libfaketime 0.9.10 (see its docstring).
+clock_env() {
+    local lib
+    lib=$(faketime_lib)
+    [ -n "$lib" ] || die "libfaketime was not found (Debian: apt-get install faketime)."
+    CLOCK_ENV=(LD_PRELOAD="$lib" FAKETIME="$(printf '%+ds' "$1")" FAKETIME_DONT_FAKE_MONOTONIC=1
+        FAKETIME_SKIP_CMDS=chromium,chromium-browser,chrome,google-chrome,chrome_crashpad_handler
+        PYTHONPATH="$REPO_DIR/scripts/faketime${PYTHONPATH:+:$PYTHONPATH}")
+}
+
+# test_cluster_at OFFSET: the private cluster of scripts/test (its own data folder and
+# socket beside the cluster of scripts/run, which stays on the real clock) (re)started
+# on the clock shifted by OFFSET seconds, and named by the PG* variables and DB_ARGS.
+test_cluster_at() {
+    local data="$PG_DIR/pgdata-test" socket="$PG_SOCKET-test"
+    clock_env "$1"
+    pg_cluster_stop "$data"
+    pg_cluster_start "$data" "$socket" "$PG_DIR/postgresql-test.log" "${CLOCK_ENV[@]}"
+    use_cluster "$socket"
+}
+
+test_cluster_stop() {
+    pg_cluster_stop "$PG_DIR/pgdata-test"
 }
 
 # --------------------------------------------------------------------------

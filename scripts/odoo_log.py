@@ -45,6 +45,10 @@ TEST_SKIP_RE = re.compile(r"^skipped (?P<test>.+?) : (?P<reason>.*)$")
 BROWSER_SKIP_RE = re.compile(r"chrom|websocket|devtools|HttpCase", re.IGNORECASE)
 # Logged (WARNING) by ChromeBrowser before it skips, also where no skip line follows.
 NO_WEBSOCKET_MSG = "websocket-client module is not installed"
+# Logged (WARNING, with the traceback) by odoo/modules/loading.py's load_demo when a
+# module's demo data raised: Odoo rolls the demo back and goes on "installed without
+# demo data", a half-made database that only a WARNING reveals.
+DEMO_FAILED_RE = re.compile(r"^Module (?P<module>\S+) demo data failed to install")
 BAD_LEVELS = ("ERROR", "CRITICAL")
 
 
@@ -64,6 +68,7 @@ class LogReport:
     tests_started: int = 0  # "Starting <test> ..." lines
     skipped: list = field(default_factory=list)  # (test, reason) of "skipped <test> : <reason>"
     no_websocket: bool = False  # Odoo warned that websocket-client is missing
+    demo_failures: list = field(default_factory=list)  # WARNING records "Module X demo data failed to install"
     summary: dict | None = None  # the last "... tests when loading database" line
 
     @property
@@ -93,6 +98,9 @@ class LogReport:
             )
         if self.bad_records:
             problems.append(f"{len(self.bad_records)} ERROR/CRITICAL log record(s)")
+        if self.demo_failures:
+            modules = ", ".join(DEMO_FAILED_RE.match(record.msg)["module"] for record in self.demo_failures)
+            problems.append(f"the demo data of {modules} failed to install")
         if self.browser_skips:
             problems.append(f"{len(self.browser_skips)} browser test(s) skipped")
         elif self.no_websocket:
@@ -102,9 +110,9 @@ class LogReport:
         return problems
 
     def excerpt(self, max_lines=200, lines_per_record=40):
-        """The ERROR/CRITICAL records with their tracebacks, shortened."""
+        """The ERROR/CRITICAL records and the demo-data failures, with their tracebacks, shortened."""
         out = []
-        for record in self.bad_records:
+        for record in self.bad_records + self.demo_failures:
             lines = record.lines
             if len(lines) > lines_per_record:
                 lines = [*lines[:lines_per_record], f"    [... {len(record.lines) - lines_per_record} more lines]"]
@@ -130,6 +138,8 @@ def scan(text):
             report.bad_records.append(current)
         elif current.level == "WARNING":
             report.warnings += 1
+            if DEMO_FAILED_RE.match(current.msg):
+                report.demo_failures.append(current)
         failure = TEST_FAILURE_RE.match(current.msg)
         if failure and current.level in BAD_LEVELS:
             report.test_failures.append(f"{failure['kind']}: {failure['test']}")
@@ -236,8 +246,8 @@ def main(argv=None):
         return 0
     for failure in failures:
         print(f"  {failure}")
-    if report.bad_records:
-        print(f"--- ERROR/CRITICAL records in {args.log} ---")
+    if report.bad_records or report.demo_failures:
+        print(f"--- ERROR/CRITICAL records and demo-data failures in {args.log} ---")
         print(report.excerpt())
         print("--- end of excerpt ---")
     print("problems: " + "; ".join(problems))

@@ -42,6 +42,22 @@ def test_no_test_ran():
     assert odoo_log.scan("").problems(require_tests=True) == ["no test ran (no test summary in the log)"]
 
 
+def test_failed_demo_data_is_a_problem():
+    """Odoo only warns when a module's demo data raises, then installs it without:
+    that warning fails the run (the suite would skip the demo tests, scripts/run would
+    serve logins that do not exist)."""
+    report = odoo_log.scan(
+        f"{HEAD} WARNING db odoo.modules.loading: Module crm_showroom demo data failed to install, "
+        "installed without demo data\n"
+        "Traceback (most recent call last):\n"
+        "odoo.exceptions.UserError: Only a past day can be inspected\n"
+        f"{HEAD} INFO db odoo.tests.result: 0 failed, 0 error(s) of 3 tests when loading database 'db'\n"
+    )
+    assert report.warnings == 1
+    assert report.problems(require_tests=True) == ["the demo data of crm_showroom failed to install"]
+    assert "Only a past day can be inspected" in report.excerpt()
+
+
 def test_skipped_browser_test_is_a_problem():
     report = odoo_log.scan(
         f"{HEAD} INFO db odoo.addons.m.tests.test_ui: Starting TestUi.test_tour ...\n"

@@ -1,9 +1,23 @@
+import os
 from contextlib import contextmanager
 from datetime import date
 
 from odoo.tests import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
+
+
+def showroom_demo_missing(test):
+    """A test of the demo data found no demo: it fails where the demo was meant to be
+    installed — under scripts/test (which sets ``CRM_SHOWROOM_REQUIRE_DEMO``) or when
+    Odoo recorded that the demo failed to install (``ir.demo_failure``) — and is skipped
+    only on a database installed without demo data on purpose (pytest-odoo)."""
+    failure = test.env["ir.demo_failure"].sudo().search([("module_id.name", "=", "crm_showroom")], limit=1)
+    if failure:
+        test.fail(f"crm_showroom's demo data failed to install:\n{failure.error}")
+    if os.environ.get("CRM_SHOWROOM_REQUIRE_DEMO"):
+        test.fail("crm_showroom's demo data is not loaded, and this run requires it (CRM_SHOWROOM_REQUIRE_DEMO)")
+    test.skipTest("crm_showroom's demo data is not loaded")
 
 
 class ShowroomCase(TransactionCase):

@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from .common import showroom_demo_missing
 from .common_campaign import ShowroomCampaignCase
 
 
@@ -482,7 +483,7 @@ class TestCampaignDemo(TransactionCase):
     def setUp(self):
         super().setUp()
         if not self.env.ref("crm_showroom.campaign_demo_referral", raise_if_not_found=False):
-            self.skipTest("crm_showroom's demo data is not loaded")
+            showroom_demo_missing(self)
 
     def test_demo_campaigns(self):
         referral = self.env.ref("crm_showroom.campaign_demo_referral")

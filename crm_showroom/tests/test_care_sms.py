@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 from odoo.addons.crm_showroom.tools.vin import with_check_digit
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from .common import showroom_demo_missing
 from .common_care import ShowroomCareCase
 
 # Shanghai is UTC+8: at 16:00 UTC its calendar day changes.
@@ -436,7 +437,7 @@ class TestCareSmsDemo(TransactionCase):
         super().setUp()
         self.company = self.env.ref("crm_showroom.company_showroom", raise_if_not_found=False)
         if not self.company:
-            self.skipTest("crm_showroom's demo data is not loaded")
+            showroom_demo_missing(self)
 
     def test_demo_care_days(self):
         care_days = self.env["showroom.care.day"].search([("company_id", "=", self.company.id)])

@@ -3,6 +3,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
+from .common import showroom_demo_missing
+
 DEMO_LOGINS = ("manager", "consultant1", "consultant2", "consultant3", "telemarketing", "finance")
 AGEING_BUCKETS = ("amount_current", "amount_1_30", "amount_31_60", "amount_61_90", "amount_over_90")
 
@@ -27,7 +29,7 @@ class TestDemo(TransactionCase):
     def setUp(self):
         super().setUp()
         if not self.company:
-            self.skipTest("crm_showroom's demo data is not loaded")
+            showroom_demo_missing(self)
 
     def _at_installation(self):
         """Ages and due dates as on the day the demo was installed (its dates are

@@ -12,6 +12,7 @@ from odoo.tools import mute_logger
 from odoo.addons.crm_showroom.tools.showroom_day import day_bounds_utc
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from .common import showroom_demo_missing
 from .common_fine import AFTER_END_OF_DAY, BEFORE_END_OF_DAY, DAY, NEXT_MORNING, ShowroomFineCase
 
 
@@ -175,6 +176,19 @@ class TestFineDetectors(ShowroomFineCase):
             self.Inspection.with_user(self.manager).inspect_day(DAY)
         with self.assertRaises(AccessError):
             self.Inspection.with_user(self.consultant).inspect_day(DAY - timedelta(days=1))
+
+    def test_past_day_is_judged_in_the_consultants_day(self):
+        """A day is past when it is over for the consultants inspected, whatever the
+        caller's time zone: at 16:01 UTC, 10 March is over in Shanghai but not for a
+        manager in Brussels (OdooBot's time zone, the demo data's caller), who may
+        inspect it; a consultant in London still lives in it, so it is refused, by name."""
+        self.manager.tz = "Europe/Brussels"
+        with self._at(AFTER_END_OF_DAY):
+            sheets = self.Inspection.with_user(self.manager).inspect_day(DAY, self.consultants.ids)
+            self.assertEqual(sheets.user_id, self.consultants)
+            self.consultant_2.tz = "Europe/London"
+            with self.assertRaisesRegex(UserError, "Wang Consultant"):
+                self.Inspection.with_user(self.manager).inspect_day(DAY, self.consultants.ids)
 
     def test_company_rule_replaces_the_shared_one(self):
         self.env["showroom.fine.rule"].create(
@@ -599,7 +613,7 @@ class TestFinesDemo(TransactionCase):
 
     def test_demo_sheets(self):
         if not self.env.ref("crm_showroom.company_showroom", raise_if_not_found=False):
-            self.skipTest("crm_showroom's demo data is not loaded")
+            showroom_demo_missing(self)
         manager = self.env.ref("crm_showroom.user_manager")
         consultant = self.env.ref("crm_showroom.user_consultant1")
         sheets = self.env["showroom.inspection"].with_user(manager).search([("state", "=", "draft")])

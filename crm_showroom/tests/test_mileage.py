@@ -14,6 +14,7 @@ from odoo.addons.crm_showroom.tools.mileage import (
     odometer_chart_svg,
 )
 
+from .common import showroom_demo_missing
 from .common_mileage import ShowroomMileageCase
 
 TODAY = date(2026, 3, 10)
@@ -206,7 +207,7 @@ class TestMileageDemo(TransactionCase):
     def test_demo_queue(self):
         guo = self.env.ref("crm_showroom.mileage_demo_vehicle_guo", raise_if_not_found=False)
         if not guo:
-            self.skipTest("crm_showroom's demo data is not loaded")
+            showroom_demo_missing(self)
         vehicles = (
             guo
             | self.env.ref("crm_showroom.mileage_demo_vehicle_du")

@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 from odoo.addons.crm_showroom.tools.visit import normalize_name, visit_match_state
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import ShowroomCase
+from .common import ShowroomCase, showroom_demo_missing
 
 MOBILE = "+86 138 0013 8000"
 
@@ -301,7 +301,7 @@ class TestShowroomVisitDemo(TransactionCase):
     def test_demo_visits(self):
         visit = self.env.ref("crm_showroom.visit_li_suv", raise_if_not_found=False)
         if not visit:
-            self.skipTest("crm_showroom's demo data is not loaded")
+            showroom_demo_missing(self)
         self.assertEqual(visit.lead_id, self.env.ref("crm_showroom.lead_li_suv"))
         self.assertEqual(visit.match_state, "matched")
         self.assertEqual(visit.mobile, "+86 138 0312 7561")

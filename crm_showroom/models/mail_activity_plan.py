@@ -58,14 +58,18 @@ class MailActivityPlan(models.Model):
             )
         plan_dates = plan_dates or {}
         responsibles = responsibles or {}
-        today = self.env.company._showroom_today(self.env.user)
+        # without a plan date, the plan starts today in the day of whom it is for
+        on_demand_users = {record.id: responsibles.get(record.id) or self.env.user for record in records}
+        today_by_user = self.env["res.company"]._showroom_today_by_user(
+            self.env["res.users"].concat(*on_demand_users.values())
+        )
         model_id = self.env["ir.model"]._get_id(records._name)
         templates = self.template_ids
         # (record, template, responsible, deadline, window end) of each activity
         rows = []
         for record in records:
-            on_demand = responsibles.get(record.id) or self.env.user
-            plan_date = plan_dates.get(record.id) or today
+            on_demand = on_demand_users[record.id]
+            plan_date = plan_dates.get(record.id) or today_by_user[on_demand.id]
             for template in templates:
                 responsible = template._determine_responsible(on_demand, record)["responsible"] or on_demand
                 rows.append((record, template, responsible, *template._showroom_get_date_window(plan_date)))

@@ -44,24 +44,6 @@ class ResCompany(models.Model):
         "wait for the next daily run. 0: no limit.",
     )
 
-    _sql_constraints = [
-        (
-            "showroom_max_km_per_day_positive",
-            "CHECK(showroom_max_km_per_day >= 0)",
-            "The plausible km per day cannot be negative.",
-        ),
-        (
-            "showroom_default_km_per_day_positive",
-            "CHECK(showroom_default_km_per_day >= 0)",
-            "The default km per day cannot be negative.",
-        ),
-        (
-            "showroom_call_cap_positive",
-            "CHECK(showroom_call_cap >= 0)",
-            "The number of open calls per user cannot be negative.",
-        ),
-    ]
-
     # Fines (R8): the spot-check sample and the optional posting of fines.
     showroom_spot_check_size = fields.Integer(
         string="Call spot-checks per consultant and week",
@@ -85,6 +67,21 @@ class ResCompany(models.Model):
     )
 
     _sql_constraints = [
+        (
+            "showroom_max_km_per_day_positive",
+            "CHECK(showroom_max_km_per_day >= 0)",
+            "The plausible km per day cannot be negative.",
+        ),
+        (
+            "showroom_default_km_per_day_positive",
+            "CHECK(showroom_default_km_per_day >= 0)",
+            "The default km per day cannot be negative.",
+        ),
+        (
+            "showroom_call_cap_positive",
+            "CHECK(showroom_call_cap >= 0)",
+            "The number of open calls per user cannot be negative.",
+        ),
         (
             "showroom_spot_check_size_positive",
             "CHECK (showroom_spot_check_size >= 0)",

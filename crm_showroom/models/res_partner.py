@@ -534,7 +534,7 @@ class ResPartner(models.Model):
     @api.constrains("showroom_birthday", "showroom_birthday_lunar")
     def _check_showroom_birthday(self):
         for partner in self.filtered("showroom_birthday"):
-            if partner.showroom_birthday > self.env.company._showroom_today():
+            if partner.showroom_birthday > (partner.company_id or self.env.company)._showroom_today():
                 raise ValidationError(_("The birthday of %s is in the future.", partner.display_name))
             if partner.showroom_birthday_lunar and not partner.showroom_birthday_key:
                 raise ValidationError(

@@ -325,15 +325,16 @@ clock_offset() {
 }
 
 # clock_env OFFSET: sets CLOCK_ENV to the environment (VAR=value…) of a process on
-# the clock shifted by OFFSET seconds. The monotonic clock stays true (faked, timed
-# waits hang); Chromium stays on the real clock (faked, it spins); scripts/faketime
-# gives Python a time.sleep that works under libfaketime 0.9.10 (see its docstring).
+# the clock shifted by OFFSET seconds. The monotonic clock stays true (faked, Python's
+# timed waits hang); scripts/faketime gives Python a time.sleep that works under
+# libfaketime 0.9.10, and the tours' Chromium a fully faked clock (on the mix it spins):
+# see the files there.
 clock_env() {
     local lib
     lib=$(faketime_lib)
     [ -n "$lib" ] || die "libfaketime was not found (Debian: apt-get install faketime)."
     CLOCK_ENV=(LD_PRELOAD="$lib" FAKETIME="$(printf '%+ds' "$1")" FAKETIME_DONT_FAKE_MONOTONIC=1
-        FAKETIME_SKIP_CMDS=chromium,chromium-browser,chrome,google-chrome,chrome_crashpad_handler
+        PATH="$REPO_DIR/scripts/faketime/bin:$PATH"
         PYTHONPATH="$REPO_DIR/scripts/faketime${PYTHONPATH:+:$PYTHONPATH}")
 }
 

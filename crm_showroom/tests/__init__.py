@@ -32,3 +32,4 @@ from . import test_ui_tour_care_sms
 from . import test_fines
 from . import test_fines_accounting
 from . import test_ui_tour_fines
+from . import test_rule_definitions

@@ -72,14 +72,13 @@ DETECTORS = {
            AND ({sql_is_blank("a.showroom_feedback")}
                 OR NOT EXISTS (SELECT 1 FROM mail_activity_showroom_feedback_reason_rel r WHERE r.activity_id = a.id))
     """,
-    # R5.1: delivered that day and no activity of a plan on the vehicle.
+    # R5.1: delivered that day without the plan of that delivery
+    # (``showroom.vehicle.plan_launched``: a redelivery needs a new plan).
     "plan_missing": """
         SELECT s.user_id, s.day, 'showroom.vehicle', v.id
           FROM scope s
           JOIN showroom_vehicle v ON v.user_id = s.user_id AND v.delivery_date = s.day AND v.state <> 'stock'
-         WHERE NOT EXISTS (
-                SELECT 1 FROM mail_activity a
-                 WHERE a.res_model = 'showroom.vehicle' AND a.res_id = v.id AND a.showroom_plan_id IS NOT NULL)
+         WHERE v.plan_launched IS NOT TRUE
     """,
 }
 

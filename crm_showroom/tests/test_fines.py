@@ -205,6 +205,39 @@ class TestFineDetectors(ShowroomFineCase):
             followups.sudo().active = False  # an import or API write: no done check
         self.assertEqual(self._breaches(self._inspect()), {("feedback_missing", followup) for followup in blank})
 
+    def test_plan_missing_per_delivery(self):
+        """R5.1: a car returned and delivered again the same day needs a new plan;
+        the first delivery's follow-ups do not cover the second delivery."""
+        plan = self.env.ref("crm_showroom.activity_plan_post_purchase")
+        with self._at("2026-03-10 02:00:00"):
+            order = self._create_order(self._create_lead())
+            order.action_confirm()
+            vehicle = self._deliver_order(order)
+        first_plan = vehicle.post_purchase_activity_ids
+        self.assertTrue(first_plan)
+        with self._at("2026-03-10 03:00:00"):
+            self._return(order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"), vehicle.lot_id)
+        with self._at("2026-03-10 05:00:00"):
+            again = self._create_order(partner=self.env["res.partner"].create({"name": "钱女士"}))
+            again.action_confirm()
+            plan.active = False  # switched off while the car went out again
+            self.assertEqual(self._deliver_order(again, lots=vehicle.lot_id), vehicle)
+            plan.active = True
+        self.assertEqual((vehicle.state, vehicle.delivery_date), ("delivered", DAY))
+        self.assertEqual(vehicle.post_purchase_activity_ids, first_plan, "only the first delivery's plan")
+        self.assertEqual(self._breaches(self._inspect()), {("plan_missing", vehicle)})
+        self.assertFalse(vehicle.plan_launched, "the vehicle says so too")
+        # launched from the vehicle ("Launch plan"): this delivery has its plan
+        wizard = (
+            self.env["mail.activity.schedule"]
+            .with_user(self.manager)
+            .with_context(active_model="showroom.vehicle", active_ids=vehicle.ids)
+            .create({"plan_id": plan.id, "plan_date": DAY, "plan_on_demand_user_id": self.consultant.id})
+        )
+        wizard.action_schedule_plan()
+        self.assertTrue(vehicle.plan_launched)
+        self.assertFalse(self._breaches(self._inspect()))
+
     def test_each_consultant_in_their_own_day(self):
         """At 16:01 UTC a Londoner's 10 March is not over: the cron inspects his 9 March."""
         londoner = mail_new_test_user(

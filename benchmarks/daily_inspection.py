@@ -95,10 +95,10 @@ def seed(env, consultants, leads, activities, visits, reuse=False):
     cr.execute(
         """
         INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
-                              showroom_grade_id, contact_name, mobile, referred, create_date, write_date,
-                              create_uid, write_uid, date_open, showroom_test_drive)
+                              showroom_grade_id, contact_name, showroom_name_keys, mobile, referred, create_date,
+                              write_date, create_uid, write_uid, date_open, showroom_test_drive)
         SELECT 'Bench lead ' || n, 'opportunity', TRUE, %(team)s, (%(users)s)[1 + n %% %(nusers)s], %(stage)s,
-               %(company)s, 10, %(grade)s, 'Customer ' || n,
+               %(company)s, 10, %(grade)s, 'Customer ' || n, 'customer' || n,  -- name_keys(['Customer <n>'])
                '+86 138 ' || lpad((n %% 10000)::text, 4, '0') || ' ' || lpad((n / 10000)::text, 4, '0'),
                %(tag)s, %(day_start)s - interval '100 days', now(), 1, 1, now(), 'none'
           FROM generate_series(1, %(leads)s) AS n
@@ -144,11 +144,12 @@ def seed(env, consultants, leads, activities, visits, reuse=False):
     # visit cards on the day: 80% of their opportunity, the others unknown to the CRM
     cr.execute(
         """
-        INSERT INTO showroom_visit (date_in, visit_date, user_id, partner_name, mobile, party_size, visit_type,
-                                    lead_id, company_id, note, create_date, write_date, create_uid, write_uid)
+        INSERT INTO showroom_visit (date_in, visit_date, user_id, partner_name, name_key, mobile, party_size,
+                                    visit_type, lead_id, match_state, company_id, note, create_date, write_date,
+                                    create_uid, write_uid)
         SELECT %(day_start)s + interval '2 hours' + (n %% 600) * interval '1 minute', %(day)s, l.user_id,
-               l.contact_name, l.mobile, 1, 'first', CASE WHEN n %% 5 = 0 THEN NULL ELSE l.id END, %(company)s, %(tag)s,
-               now(), now(), 1, 1
+               l.contact_name, l.showroom_name_keys, l.mobile, 1, 'first', CASE WHEN n %% 5 = 0 THEN NULL ELSE l.id END,
+               CASE WHEN n %% 5 = 0 THEN 'unmatched' ELSE 'matched' END, %(company)s, %(tag)s, now(), now(), 1, 1
           FROM generate_series(1, %(visits)s) AS n
           JOIN crm_lead l ON l.referred = %(tag)s AND l.name = 'Bench lead ' || (n * 37 %% %(leads)s + 1)
         """,

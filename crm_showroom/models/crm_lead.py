@@ -10,7 +10,8 @@ from odoo.tools import format_list
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
-from ..tools.contact import format_cn_mobile, is_chinese_number, is_qq, is_wechat
+from ..tools.contact import compact_number, format_cn_mobile, is_chinese_number, is_qq, is_wechat
+from ..tools.visit import name_keys
 from .mail_activity import MERGED_LEADS_KEY
 
 _logger = logging.getLogger(__name__)
@@ -250,6 +251,13 @@ class CrmLead(models.Model):
     # mobile (indexed); the first visit (else the opportunity's creation) is its
     # registration time (报备) for ownership rulings.
     mobile = fields.Char(index="btree_not_null")
+    showroom_name_keys = fields.Char(
+        string="Name keys",
+        compute="_compute_showroom_name_keys",
+        store=True,
+        help="The contact, company and customer names as visit cards are matched against them "
+        "(width- and case-folded, without blanks or separators), for the daily inspection (R8.1).",
+    )
     showroom_visit_ids = fields.One2many(
         "showroom.visit", "lead_id", string="Visits", groups="crm_showroom.group_showroom_consultant"
     )
@@ -583,8 +591,10 @@ class CrmLead(models.Model):
         """Return the number in international format, or raise a ValidationError.
 
         Mainland-China mobiles are checked here (11 digits on a mobile prefix);
-        other countries' numbers go through Odoo's phone validation. ``country``:
-        the address's country, by default the lead's, else its company's."""
+        other countries' numbers go through Odoo's phone validation. Both read the
+        number width-folded (``tools.contact.compact_number``): a mobile typed in
+        full-width digits is stored as the same ASCII number. ``country``: the
+        address's country, by default the lead's, else its company's."""
         country = country or self.country_id or self.company_id.country_id or self.env.company.country_id
         if is_chinese_number(number, country.code or None):
             formatted = format_cn_mobile(number)
@@ -599,7 +609,7 @@ class CrmLead(models.Model):
             return formatted
         try:
             return phone_validation.phone_format(
-                number,
+                compact_number(number),
                 country.code if country else None,
                 country.phone_code if country else None,
                 force_format="INTERNATIONAL",
@@ -910,6 +920,14 @@ class CrmLead(models.Model):
         )
         for lead in self:
             lead.showroom_visit_count = counts.get(lead._origin, 0)
+
+    @api.depends("contact_name", "partner_name", "partner_id.name")
+    def _compute_showroom_name_keys(self):
+        """R8.1: the names a visit card may carry, as ``tools.visit.name_keys`` reads
+        them; the inspection's SQL compares these stored keys, so the card's
+        verdict (``showroom.visit.match_state``) and the fine cannot disagree."""
+        for lead in self:
+            lead.showroom_name_keys = name_keys((lead.contact_name, lead.partner_name, lead.partner_id.name)) or False
 
     @api.depends("create_date", "showroom_visit_ids.date_in")
     def _compute_showroom_registered_at(self):

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date, format_list
 
+from ..tools.text import is_blank
 from .showroom_milestone_call import OUTCOMES as CALL_OUTCOMES
 
 # Fields of an activity whose change can take a follow-up away from its
@@ -469,9 +470,9 @@ class MailActivity(models.Model):
             self._showroom_open_followups_of(records).write({"active": False, "showroom_closed_reason": reason})
 
     def _showroom_check_feedback(self):
-        missing = self.filtered(
-            lambda act: not act.showroom_feedback_reason_ids or not (act.showroom_feedback or "").strip()
-        )
+        """R4.3: at least one reason and some text; text of whitespace only is no
+        feedback (``tools.text.is_blank``, which the inspection's SQL shares)."""
+        missing = self.filtered(lambda act: not act.showroom_feedback_reason_ids or is_blank(act.showroom_feedback))
         if missing:
             raise UserError(
                 _(

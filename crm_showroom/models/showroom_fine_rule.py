@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+from ..tools.text import sql_is_blank
+from ..tools.visit import sql_name_mismatch
+
 # What the detector of each kind finds, for one consultant (``s.user_id``) and
 # one day of theirs (``s.day``, from ``s.day_start`` to ``s.day_end`` in UTC):
 # rows (user_id, day, res_model, res_id), the record at fault. ``scope`` is the
@@ -11,24 +14,19 @@ RULED_FOLLOWUP = """
     LEFT JOIN crm_team ft ON ft.id = fl.team_id
    WHERE (a.res_model = 'showroom.vehicle' OR ft.is_showroom)
 """
-# ``tools.visit.normalize_name`` in SQL: NFKC, case-folded, without blanks and separators.
-SQL_NAME = "lower(regexp_replace(normalize(COALESCE({}, ''), NFKC), '[\\s.\\-·•_]+', '', 'g'))"
 DETECTORS = {
     # R2.1, R8.1: the visit's card has no opportunity, or the opportunity's
     # customer is someone else: the SQL twin of ``tools.visit.visit_match_state``
-    # (mobiles as normalised by the models; names as ``normalize_name`` compares them).
+    # on what the models stored with the Python definitions (mobiles normalised,
+    # the names' keys of ``normalize_name``).
     "visit_unmatched": f"""
         SELECT s.user_id, s.day, 'showroom.visit', v.id
           FROM scope s
           JOIN showroom_visit v ON v.user_id = s.user_id AND v.visit_date = s.day
           LEFT JOIN crm_lead l ON l.id = v.lead_id
-          LEFT JOIN res_partner p ON p.id = l.partner_id
          WHERE l.id IS NULL
             OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
-            OR {SQL_NAME.format("v.partner_name")} = ''
-            OR {SQL_NAME.format("v.partner_name")} NOT IN ({SQL_NAME.format("l.contact_name")},
-                                                            {SQL_NAME.format("l.partner_name")},
-                                                            {SQL_NAME.format("p.name")})
+            OR {sql_name_mismatch("v.name_key", "l.showroom_name_keys")}
     """,
     # R4.2: due that day and not done that day (done later, or still open).
     # ``date_done`` is already the assignee's calendar day.
@@ -63,24 +61,24 @@ DETECTORS = {
                  WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active IS NOT TRUE
                    AND a.date_done > %(day)s AND a.create_date < s.day_end)
     """,
-    # R4.3: done that day without what the customer said (imports, API writes).
+    # R4.3: done that day without what the customer said (imports, API writes);
+    # blank text as ``tools.text.is_blank`` (the done dialog's check) reads it.
     "feedback_missing": f"""
         SELECT s.user_id, s.day, 'mail.activity', a.id
           FROM scope s
           JOIN mail_activity a ON a.user_id = s.user_id AND a.date_done = s.day AND a.active IS NOT TRUE
           {RULED_FOLLOWUP}
            AND a.showroom_closed_reason IS NULL
-           AND (COALESCE(trim(a.showroom_feedback), '') = ''
+           AND ({sql_is_blank("a.showroom_feedback")}
                 OR NOT EXISTS (SELECT 1 FROM mail_activity_showroom_feedback_reason_rel r WHERE r.activity_id = a.id))
     """,
-    # R5.1: delivered that day and no activity of a plan on the vehicle.
+    # R5.1: delivered that day without the plan of that delivery
+    # (``showroom.vehicle.plan_launched``: a redelivery needs a new plan).
     "plan_missing": """
         SELECT s.user_id, s.day, 'showroom.vehicle', v.id
           FROM scope s
           JOIN showroom_vehicle v ON v.user_id = s.user_id AND v.delivery_date = s.day AND v.state <> 'stock'
-         WHERE NOT EXISTS (
-                SELECT 1 FROM mail_activity a
-                 WHERE a.res_model = 'showroom.vehicle' AND a.res_id = v.id AND a.showroom_plan_id IS NOT NULL)
+         WHERE v.plan_launched IS NOT TRUE
     """,
 }
 

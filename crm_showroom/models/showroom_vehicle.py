@@ -125,6 +125,14 @@ class ShowroomVehicle(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     delivery_date = fields.Date(string="Delivered on", tracking=True)
     return_date = fields.Date(string="Returned on", readonly=True)
+    plan_launched = fields.Boolean(
+        string="Plan launched",
+        readonly=True,
+        copy=False,
+        help="The post-purchase plan was launched for the current delivery (R5.1). Each delivery needs "
+        "its own: a car returned and delivered again gets a new plan, and the daily inspection fines "
+        "a delivery without one.",
+    )
     odometer = fields.Integer(
         related="odometer_last_km", string="Mileage (km)", help="The last known mileage, in kilometers."
     )
@@ -546,6 +554,7 @@ class ShowroomVehicle(models.Model):
             # R5.1: the delivery day is the consultant's, whose follow-ups count from it
             "delivery_date": company._showroom_date_of(done, user=consultant or self.env.user),
             "return_date": False,
+            "plan_launched": False,  # R5.1: this delivery's plan is still to launch
         }
 
     def _showroom_record_delivery_readings(self):
@@ -577,12 +586,15 @@ class ShowroomVehicle(models.Model):
             if self and intros:
                 self._message_log_batch(intros)
             return self.env["mail.activity"]
-        return plan._showroom_launch(
+        activities = plan._showroom_launch(
             self,
             plan_dates={vehicle.id: vehicle.delivery_date for vehicle in self},
             responsibles={vehicle.id: vehicle.user_id for vehicle in self if vehicle.user_id},
             intros=intros,
         )
+        # R5.1: these deliveries have their plan (``plan_launched``, read by the inspection)
+        self.browse(set(activities.mapped("res_id"))).plan_launched = True
+        return activities
 
     # ------------------------------------------------------------
     # CRON

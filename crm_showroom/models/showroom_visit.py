@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.visit import visit_match_state
+from ..tools.visit import normalize_name, visit_match_state
 
 
 class ShowroomVisit(models.Model):
@@ -48,6 +48,13 @@ class ShowroomVisit(models.Model):
         tracking=True,
     )
     partner_name = fields.Char(string="Customer name", required=True, tracking=True)
+    name_key = fields.Char(
+        string="Name key",
+        compute="_compute_name_key",
+        store=True,
+        help="The customer name as it is matched against the opportunity's names (width- and case-folded, "
+        "without blanks or separators), for the daily inspection (R8.1).",
+    )
     mobile = fields.Char(index="btree_not_null", tracking=True)
     party_size = fields.Integer(
         string="Party size", default=1, help="How many people came with the customer, the customer included."
@@ -110,6 +117,13 @@ class ShowroomVisit(models.Model):
     def _compute_visit_date(self):
         for visit in self:
             visit.visit_date = visit.company_id._showroom_date_of(visit.date_in, visit.user_id)
+
+    @api.depends("partner_name")
+    def _compute_name_key(self):
+        """R8.1: ``tools.visit.normalize_name``, stored for the inspection's SQL
+        (see ``crm.lead.showroom_name_keys``)."""
+        for visit in self:
+            visit.name_key = normalize_name(visit.partner_name) or False
 
     @api.depends("mobile", "user_id", "company_id")
     def _compute_lead_candidate_ids(self):

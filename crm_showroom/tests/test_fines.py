@@ -150,6 +150,95 @@ class TestFineDetectors(ShowroomFineCase):
         visits = matched | other_name | no_lead
         self.assertEqual(visits.filtered(lambda v: v.match_state != "matched"), other_name | no_lead)
 
+    def test_visit_names_and_mobiles_as_the_card_reads_them(self):
+        """R8.1: the detector fines exactly the cards the screen shows as not
+        matching. It compares what the Python definitions made of the names (ß,
+        full-width letters, middle dots, the dotted İ) and of the mobiles
+        (full-width digits), not PostgreSQL's ``lower``."""
+        Visit = self.env["showroom.visit"]
+        cases = [  # the opportunity's contact and mobile, the card's name and mobile as typed
+            ("Strauss", "13800138000", "STRAUß", "138 0013 8000"),
+            ("li na", "13900139000", "ＬＩ　Ｎａ", "１３９ ００１３ ９０００"),
+            ("阿卜杜 热合曼", "13700137000", "阿卜杜·热合曼", "137-0013-7000"),
+            ("ipek", "13600136000", "İpek", "13600136000"),  # İ folds to i + a dot: another name
+        ]
+        leads = self.env["crm.lead"].browse(
+            self._create_lead(contact_name=contact, mobile=mobile).id for contact, mobile, _name, _card in cases
+        )
+        with self._at(BEFORE_END_OF_DAY):
+            visits = Visit.create(
+                [
+                    {"partner_name": name, "mobile": card, "user_id": self.consultant.id, "date_in": BEFORE_END_OF_DAY}
+                    for _contact, _mobile, name, card in cases
+                ]
+            )
+        self.assertEqual(visits.lead_id, leads, "each card found its opportunity by its mobile")
+        self.assertEqual(visits.mapped("match_state"), ["matched", "matched", "matched", "mismatch"])
+        self.assertEqual(self._breaches(self._inspect()), {("visit_unmatched", visits[3])})
+        # a renamed customer: the stored keys follow, on screen and in the inspection alike
+        leads[0].contact_name = "Weber"
+        self.assertEqual(visits[0].match_state, "mismatch")
+        self.assertEqual(
+            self._breaches(self._inspect()), {("visit_unmatched", visits[0]), ("visit_unmatched", visits[3])}
+        )
+
+    def test_feedback_of_whitespace_only(self):
+        """R4.3: feedback of a line break, a tab or an ideographic space is no
+        feedback, for the done check (``_showroom_check_feedback``) and the detector
+        alike (Python's whitespace)."""
+        lead = self._create_lead()
+        texts = ["\n", "\t", "\u3000", "\xa0", " x "]
+        followups = self._open_followups(lead)
+        for _text in texts[1:]:
+            followups |= self._followup(lead)
+        blank = followups[:4]
+        for followup, text in zip(followups, texts, strict=True):
+            followup.write(
+                {"showroom_feedback": text, "showroom_feedback_reason_ids": [Command.set(self.reason_price.ids)]}
+            )
+            with self.subTest(text=text):
+                if followup in blank:
+                    with self.assertRaisesRegex(UserError, "Record what the customer said"):
+                        followup._showroom_check_feedback()
+                else:
+                    followup._showroom_check_feedback()
+        with self._at(BEFORE_END_OF_DAY):
+            followups.sudo().active = False  # an import or API write: no done check
+        self.assertEqual(self._breaches(self._inspect()), {("feedback_missing", followup) for followup in blank})
+
+    def test_plan_missing_per_delivery(self):
+        """R5.1: a car returned and delivered again the same day needs a new plan;
+        the first delivery's follow-ups do not cover the second delivery."""
+        plan = self.env.ref("crm_showroom.activity_plan_post_purchase")
+        with self._at("2026-03-10 02:00:00"):
+            order = self._create_order(self._create_lead())
+            order.action_confirm()
+            vehicle = self._deliver_order(order)
+        first_plan = vehicle.post_purchase_activity_ids
+        self.assertTrue(first_plan)
+        with self._at("2026-03-10 03:00:00"):
+            self._return(order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"), vehicle.lot_id)
+        with self._at("2026-03-10 05:00:00"):
+            again = self._create_order(partner=self.env["res.partner"].create({"name": "钱女士"}))
+            again.action_confirm()
+            plan.active = False  # switched off while the car went out again
+            self.assertEqual(self._deliver_order(again, lots=vehicle.lot_id), vehicle)
+            plan.active = True
+        self.assertEqual((vehicle.state, vehicle.delivery_date), ("delivered", DAY))
+        self.assertEqual(vehicle.post_purchase_activity_ids, first_plan, "only the first delivery's plan")
+        self.assertEqual(self._breaches(self._inspect()), {("plan_missing", vehicle)})
+        self.assertFalse(vehicle.plan_launched, "the vehicle says so too")
+        # launched from the vehicle ("Launch plan"): this delivery has its plan
+        wizard = (
+            self.env["mail.activity.schedule"]
+            .with_user(self.manager)
+            .with_context(active_model="showroom.vehicle", active_ids=vehicle.ids)
+            .create({"plan_id": plan.id, "plan_date": DAY, "plan_on_demand_user_id": self.consultant.id})
+        )
+        wizard.action_schedule_plan()
+        self.assertTrue(vehicle.plan_launched)
+        self.assertFalse(self._breaches(self._inspect()))
+
     def test_each_consultant_in_their_own_day(self):
         """At 16:01 UTC a Londoner's 10 March is not over: the cron inspects his 9 March."""
         londoner = mail_new_test_user(

@@ -6,3 +6,4 @@ from . import receivables
 from . import visit
 from . import mileage
 from . import care_calendar
+from . import text

@@ -213,7 +213,6 @@ class ShowroomMilestoneCall(models.Model):
         )
         waiting = self.env.cr.fetchall()
         if not waiting:
-            self.env["ir.cron"]._showroom_batch_done(0, 0)
             return 0
         # sudo: counts of every user's open entries and the companies' caps, so that
         # the cap holds whoever runs the check; nothing of them is returned
@@ -243,8 +242,6 @@ class ShowroomMilestoneCall(models.Model):
             calls = self.browse([call_id for call_id, _user in batch])
             opened += len(calls._showroom_open([user_id for _call, user_id in batch], today_by_company))
             self.env["ir.cron"]._showroom_batch_done(opened, max(len(assigned) - start - batch_size, 0))
-        if not assigned:
-            self.env["ir.cron"]._showroom_batch_done(0, 0)
         return opened
 
     def _showroom_open(self, user_ids, today_by_company=None):

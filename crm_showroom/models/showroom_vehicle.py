@@ -678,8 +678,9 @@ class ShowroomVehicle(models.Model):
     def _showroom_queue_batch(self, rows, today_by_company):
         """Insert the ``rows`` found by ``_showroom_milestone_crossings`` as waiting
         entries (no user, no call yet), queued today in their company's day, in one
-        ``INSERT ... ON CONFLICT DO NOTHING``; returns how many were inserted (the
-        entries a concurrent run inserted first are not)."""
+        ``INSERT ... ON CONFLICT DO NOTHING``, and withdraw (close) the vehicles'
+        entries of another mileage milestone that still wait; returns how many were
+        inserted (the entries a concurrent run inserted first are not)."""
         self.env.cr.execute(
             """
             INSERT INTO showroom_milestone_call
@@ -705,7 +706,29 @@ class ShowroomVehicle(models.Model):
                 "days": list(today_by_company.values()),
             },
         )
-        return self.env.cr.rowcount
+        queued = self.env.cr.rowcount
+        # the highest milestone crossed only: a vehicle's mileage entry still waiting
+        # for another milestone is withdrawn (never called twice for one crossing)
+        mileage = [(vehicle_id, milestone_id) for vehicle_id, _c, milestone_id, renewal, _d in rows if not renewal]
+        if mileage:
+            self.env.cr.execute(
+                """
+                UPDATE showroom_milestone_call c
+                   SET state = 'closed', write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                  FROM unnest(%(vehicle)s::int[], %(milestone)s::int[]) AS t(vehicle_id, milestone_id)
+                 WHERE c.vehicle_id = t.vehicle_id AND c.milestone_id != t.milestone_id
+                   AND c.kind = 'mileage' AND c.state = 'waiting'
+             RETURNING c.id
+                """,
+                {
+                    "uid": self.env.uid,
+                    "vehicle": [vehicle_id for vehicle_id, _milestone in mileage],
+                    "milestone": [milestone_id for _vehicle, milestone_id in mileage],
+                },
+            )
+            withdrawn = self.env["showroom.milestone.call"].browse([row[0] for row in self.env.cr.fetchall()])
+            withdrawn.invalidate_recordset(["state", "write_uid", "write_date"])
+        return queued
 
     # ------------------------------------------------------------
     # TOOLS

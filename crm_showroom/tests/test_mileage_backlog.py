@@ -116,6 +116,25 @@ class TestMilestoneBacklog(ShowroomMileageCase):
             self._open_call_activity(entry), [{"user_id": self.tm1.id, "date_deadline": date(2026, 3, 10)}]
         )
 
+    def test_a_waiting_entry_gives_way_to_the_next_milestone(self):
+        """The highest milestone crossed only: a vehicle still waiting at 50,000 km
+        that passes 100,000 km waits for the 100,000 km call instead, not both."""
+        self._run()
+        entry = self._calls(self.vehicles[0])
+        self.assertEqual(entry.state, "waiting")
+        self.env["showroom.odometer"].with_user(self.manager).create(
+            {"vehicle_id": self.vehicles[0].id, "date": date(2026, 3, 10), "km": 100001, "is_correction": True}
+        )
+        self._run()
+        self.assertRecordValues(
+            self._calls(self.vehicles[0]),
+            [
+                {"milestone_id": self.m50.id, "state": "closed", "user_id": False},
+                {"milestone_id": self.m100.id, "state": "waiting", "user_id": False},
+            ],
+        )
+        self.assertFalse(entry.activity_ids)
+
     def test_returned_vehicle_leaves_the_waiting_queue(self):
         self.company.showroom_call_cap = 1
         self._run()  # both members are full

@@ -1,10 +1,13 @@
 import logging
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import create_unique_index
+from odoo.tools import SQL, create_unique_index
+
+from ..tools.mileage import assign_round_robin
 
 _logger = logging.getLogger(__name__)
 
@@ -31,7 +34,11 @@ class ShowroomMilestoneCall(models.Model):
 
     A vehicle enters each milestone's queue exactly once (each renewal date
     once): a unique index, which the daily cron relies on (``INSERT ... ON
-    CONFLICT DO NOTHING``) when two runs meet. An open entry carries one open
+    CONFLICT DO NOTHING``) when two runs meet. An entry enters *waiting*, with no
+    user and no call, and is opened when a member of its milestone's team has
+    room under the company's cap of open entries per user, the oldest crossing
+    first (``date_crossed``): the backlog is visible to the managers (Call
+    Queue, Team Follow-ups) instead of staying undetected. An open entry carries one open
     call activity (``crm_showroom.activity_type_base_call``, a showroom follow-up:
     marked done with the customer's feedback and an outcome) for its
     telemarketing user, due every ``call_interval_months`` until an outcome
@@ -57,10 +64,27 @@ class ShowroomMilestoneCall(models.Model):
         "res.users", string="Telemarketing", index=True, tracking=True, domain="[('share', '=', False)]"
     )
     state = fields.Selection(
-        [("open", "Open"), ("closed", "Closed")], default="open", required=True, index=True, tracking=True
+        [("waiting", "Waiting"), ("open", "Open"), ("closed", "Closed")],
+        default="open",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Waiting: every telemarketing user of the milestone has the company's cap of open entries; the "
+        "entry is opened, oldest crossing first, as soon as one has room.",
+    )
+    date_crossed = fields.Date(
+        string="Crossed on",
+        readonly=True,
+        help="When the vehicle crossed the milestone by its mileage forecast, or when the renewal window "
+        "opened: waiting entries are opened oldest first.",
     )
     outcome = fields.Selection(OUTCOMES, tracking=True, readonly=True, help="The outcome of the last call.")
-    date_open = fields.Date(string="Opened on", required=True, readonly=True)
+    date_open = fields.Date(
+        string="Opened on",
+        required=True,
+        readonly=True,
+        help="The day the entry was queued; for an entry that waited, the day it got its telemarketing user.",
+    )
     date_end = fields.Date(string="Called until", readonly=True, help="The last day the entry is called.")
     attempt_count = fields.Integer(string="Calls", readonly=True)
     unreachable_count = fields.Integer(
@@ -90,8 +114,14 @@ class ShowroomMilestoneCall(models.Model):
 
     def write(self, vals):
         """A manager hands an entry to another telemarketing user: its open call
-        goes with it (G1); closing an entry by hand withdraws its open call."""
+        goes with it (G1); a waiting entry given a user is opened with its first
+        call; closing an entry by hand withdraws its open call."""
+        waiting = self.browse()
+        if vals.get("user_id") and "state" not in vals:
+            waiting = self.filtered(lambda call: call.state == "waiting")
         result = super().write(vals)
+        if waiting:
+            waiting._showroom_open([vals["user_id"]] * len(waiting))
         if vals.get("user_id") or vals.get("state") == "closed":
             calls = self.env["mail.activity"].search(
                 [
@@ -157,6 +187,100 @@ class ShowroomMilestoneCall(models.Model):
         ]
         # sudo: the cron and the outcome of a call schedule the queue's own calls
         return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    @api.model
+    def _showroom_open_waiting(self, today_by_company, batch_size=2000, vehicle_ids=None):
+        """R6.1: open the waiting entries into the room their milestone's team has,
+        the oldest crossing first (``date_crossed``, then the order they were
+        queued): each goes to the member with the fewest open entries (round
+        robin), never above the company's cap of open entries per user
+        (``res.company.showroom_call_cap``, 0: none); the others keep waiting.
+        Entries of archived milestones wait. ``today_by_company``: the showroom
+        day of each company; batches of ``batch_size`` report their progress
+        (``ir.cron._showroom_batch_done``); ``vehicle_ids``: these vehicles'
+        entries only (tests, benchmarks). Returns how many entries were opened."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id, c.milestone_id, c.company_id
+                  FROM showroom_milestone_call c
+                  JOIN showroom_mileage_milestone m ON m.id = c.milestone_id AND m.active
+                 WHERE c.state = 'waiting' %s
+              ORDER BY c.date_crossed, c.id
+                """,
+                SQL("AND c.vehicle_id = ANY(%s)", list(vehicle_ids)) if vehicle_ids is not None else SQL(),
+            )
+        )
+        waiting = self.env.cr.fetchall()
+        if not waiting:
+            return 0
+        # sudo: counts of every user's open entries and the companies' caps, so that
+        # the cap holds whoever runs the check; nothing of them is returned
+        loads = defaultdict(int)
+        for user, count in self.sudo()._read_group([("state", "=", "open")], ["user_id"], ["__count"]):
+            loads[user.id] = count
+        companies = self.env["res.company"].sudo().browse({company_id for _call, _milestone, company_id in waiting})
+        caps = {company.id: company.showroom_call_cap for company in companies}
+        milestones = self.env["showroom.mileage.milestone"].browse({row[1] for row in waiting})
+        members, full, assigned = {}, set(), []
+        for call_id, milestone_id, company_id in waiting:
+            key = (milestone_id, company_id)
+            if key in full:
+                continue
+            if key not in members:
+                members[key] = milestones.browse(milestone_id)._members(companies.browse(company_id)).ids
+                if not members[key]:
+                    _logger.warning("Base customer calls: milestone %s has no telemarketing user", milestone_id)
+            [user_id] = assign_round_robin(members[key], loads, caps[company_id], 1) if members[key] else [None]
+            if user_id is None:
+                full.add(key)  # loads only grow during the run: the key's later entries wait too
+                continue
+            assigned.append((call_id, user_id))
+        opened = 0
+        for start in range(0, len(assigned), batch_size):
+            batch = assigned[start : start + batch_size]
+            calls = self.browse([call_id for call_id, _user in batch])
+            opened += len(calls._showroom_open([user_id for _call, user_id in batch], today_by_company))
+            self.env["ir.cron"]._showroom_batch_done(opened, max(len(assigned) - start - batch_size, 0))
+        return opened
+
+    def _showroom_open(self, user_ids, today_by_company=None):
+        """R6.1: open these waiting entries, each for the user of ``user_ids`` at
+        its position: called from today (the company's showroom day, from
+        ``today_by_company`` or looked up) for the milestone's months, the first
+        call due today. One UPDATE; an entry no longer waiting (closed, or opened
+        by a concurrent run) is left alone. Returns the entries opened."""
+        if not self:
+            return self
+        self.flush_recordset()
+        if today_by_company is None:
+            today_by_company = {company.id: company._showroom_today() for company in self.company_id}
+        self.env.cr.execute(
+            """
+            UPDATE showroom_milestone_call c
+               SET state = 'open', user_id = t.user_id, date_open = today.day,
+                   date_end = (today.day + make_interval(months => m.call_months))::date,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+              FROM unnest(%(ids)s::int[], %(users)s::int[]) AS t(id, user_id),
+                   unnest(%(company_ids)s::int[], %(days)s::date[]) AS today(company_id, day),
+                   showroom_mileage_milestone m
+             WHERE c.id = t.id AND c.state = 'waiting' AND today.company_id = c.company_id
+               AND m.id = c.milestone_id
+         RETURNING c.id, c.date_open
+            """,
+            {
+                "uid": self.env.uid,
+                "ids": self.ids,
+                "users": list(user_ids),
+                "company_ids": list(today_by_company),
+                "days": list(today_by_company.values()),
+            },
+        )
+        opened_rows = self.env.cr.fetchall()
+        self.invalidate_recordset(["state", "user_id", "date_open", "date_end", "write_uid", "write_date"])
+        opened = self.browse([call_id for call_id, _day in opened_rows])
+        opened._schedule_calls(dict(opened_rows))
+        return opened
 
     def _register_outcomes(self, activities):
         """The call ``activities`` (of these entries) were marked done with their

@@ -2,20 +2,19 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
-from ..tools.mileage import assign_round_robin, date_reaching, estimated_km, km_per_day, odometer_chart_svg
+from ..tools.mileage import date_reaching, estimated_km, km_per_day, odometer_chart_svg
 from ..tools.plate import normalize_plate
 from .product_attribute import VEHICLE_ROLES
 
 _logger = logging.getLogger(__name__)
 
-# The values of a new entry of the telemarketing queue, as the bulk insert takes them.
-QUEUE_COLUMNS = ("vehicle", "milestone", "company", "renewal", "user", "open", "end")
+# The columns of a row of the milestone detection, as the bulk insert takes them.
+QUEUE_COLUMNS = ("vehicle", "company", "milestone", "renewal", "crossed")
 
 # Placeholders plan notes and mail templates may use on a vehicle without being
 # template editors (rendered by field access, no code evaluated), e.g. the
@@ -517,7 +516,7 @@ class ShowroomVehicle(models.Model):
         # R6.1: nobody calls the former owner about a car they gave back
         # sudo: the queue is the telemarketing team's; only these vehicles' open entries close
         self.env["showroom.milestone.call"].sudo().search(
-            [("vehicle_id", "in", vehicles.ids), ("state", "=", "open")]
+            [("vehicle_id", "in", vehicles.ids), ("state", "in", ("waiting", "open"))]
         ).write({"state": "closed"})
         message = _("Returned by the customer on %(date)s: ownership cleared and open follow-ups closed.")
         dates = {day: format_date(self.env, day) for day in by_date}
@@ -606,39 +605,53 @@ class ShowroomVehicle(models.Model):
         mileage (last reading + km per day x days since, in its company's showroom
         day) has crossed an active mileage milestone into the queue of the highest
         one crossed, and every vehicle whose insurance renewal falls within a
-        renewal milestone's days into its queue — each exactly once.
+        renewal milestone's days into its queue — each exactly once — then open
+        the waiting entries into the telemarketing users' free room.
 
-        Detection is SQL over the stored forecast fields, in batches of
-        ``batch_size`` vehicles by id; each batch assigns the new entries
-        round-robin among the milestone team's members (at most the company's
-        cap of open entries each: the others wait for a later run), inserts them
-        with ``ON CONFLICT DO NOTHING`` on the unique index (a concurrent run
-        inserts nothing twice) and schedules their first call activity due today.
-        Progress is reported and, run as a cron job, each batch committed
-        (``ir.cron._showroom_batch_done``).
-        ``vehicle_ids``: restrict to these vehicles (tests, benchmarks)."""
-        Call = self.env["showroom.milestone.call"]
+        Detection is one set-based SQL query per run over the stored forecast
+        fields (``_showroom_milestone_crossings``); the new entries are inserted
+        *waiting* in batches of ``batch_size`` with ``ON CONFLICT DO NOTHING`` on
+        the unique index (a concurrent run inserts nothing twice); then
+        ``showroom.milestone.call._showroom_open_waiting`` gives the waiting
+        entries, oldest crossing first, to the least-loaded member of their
+        milestone's team under the company's cap of open entries per user, with
+        their first call activity due today; the rest wait, visible to the
+        managers. Progress is reported and, run as a cron job, each batch
+        committed (``ir.cron._showroom_batch_done``).
+        ``vehicle_ids``: restrict to these vehicles (tests, benchmarks).
+        Returns how many entries this run queued."""
         self.env.flush_all()
-        milestones = self.env["showroom.mileage.milestone"].search([])
-        if not milestones:
-            return 0
         companies = self.env["res.company"].sudo().search([])
         today_by_company = {company.id: company._showroom_today() for company in companies}
-        loads = defaultdict(int)
-        for user, count in Call._read_group([("state", "=", "open")], ["user_id"], ["__count"]):
-            loads[user.id] = count
-        members = {}
-        created = last_id = 0
-        restrict = vehicle_ids is not None
-        while True:
-            self.env.cr.execute(
-                f"""
+        rows = self._showroom_milestone_crossings(today_by_company, vehicle_ids)
+        queued = 0
+        for start in range(0, len(rows), batch_size):
+            queued += self._showroom_queue_batch(rows[start : start + batch_size], today_by_company)
+            self.env["ir.cron"]._showroom_batch_done(queued, max(len(rows) - start - batch_size, 0))
+        opened = self.env["showroom.milestone.call"]._showroom_open_waiting(today_by_company, batch_size, vehicle_ids)
+        _logger.info("Base customer calls: %s entries queued, %s opened", queued, opened)
+        return queued
+
+    @api.model
+    def _showroom_milestone_crossings(self, today_by_company, vehicle_ids=None):
+        """The one detection query of the daily check (R6.1): the delivered vehicles
+        of a customer not yet in the queue of the highest active mileage milestone
+        their forecast has crossed, or of a renewal milestone whose window is open,
+        as rows (vehicle id, company id, milestone id, renewal date, crossed on).
+        "Crossed on" is the day the forecast reached the milestone's km (not
+        before the delivery), or the day the renewal window opened."""
+        self.env.cr.execute(
+            SQL(
+                """
                 WITH today AS (SELECT * FROM unnest(%(company_ids)s::int[], %(days)s::date[]) AS t(company_id, day))
-                SELECT v.id, v.company_id, m.id, NULL::date
+                SELECT v.id, v.company_id, m.id, NULL::date,
+                       GREATEST(v.delivery_date, v.odometer_last_date + CASE
+                           WHEN v.odometer_km_per_day > 0
+                           THEN ceil((m.km - v.odometer_last_km) / v.odometer_km_per_day)::int ELSE 0 END)
                   FROM showroom_vehicle v
                   JOIN today ON today.company_id = v.company_id
                   JOIN LATERAL (
-                        SELECT m.id
+                        SELECT m.id, m.km
                           FROM showroom_mileage_milestone m
                          WHERE m.active AND m.kind = 'mileage'
                            AND (m.company_id IS NULL OR m.company_id = v.company_id)
@@ -648,103 +661,86 @@ class ShowroomVehicle(models.Model):
                       ORDER BY m.km DESC
                          LIMIT 1
                        ) m ON TRUE
-                 WHERE v.id > %(last_id)s AND v.active AND v.state = 'delivered' AND v.partner_id IS NOT NULL
-                   AND v.odometer_last_date IS NOT NULL {"AND v.id = ANY(%(ids)s)" if restrict else ""}
+                 WHERE v.active AND v.state = 'delivered' AND v.partner_id IS NOT NULL
+                   AND v.odometer_last_date IS NOT NULL %(restrict)s
                    AND NOT EXISTS (SELECT 1 FROM showroom_milestone_call c
                                     WHERE c.vehicle_id = v.id AND c.milestone_id = m.id)
                  UNION ALL
-                SELECT v.id, v.company_id, m.id, v.insurance_renewal_date
+                SELECT v.id, v.company_id, m.id, v.insurance_renewal_date, v.insurance_renewal_date - m.days_before
                   FROM showroom_vehicle v
                   JOIN today ON today.company_id = v.company_id
                   JOIN showroom_mileage_milestone m
                     ON m.active AND m.kind = 'renewal' AND (m.company_id IS NULL OR m.company_id = v.company_id)
-                 WHERE v.id > %(last_id)s AND v.active AND v.state = 'delivered' AND v.partner_id IS NOT NULL
-                   AND v.insurance_renewal_date IS NOT NULL {"AND v.id = ANY(%(ids)s)" if restrict else ""}
+                 WHERE v.active AND v.state = 'delivered' AND v.partner_id IS NOT NULL
+                   AND v.insurance_renewal_date IS NOT NULL %(restrict)s
                    AND v.insurance_renewal_date - today.day BETWEEN 0 AND m.days_before
                    AND NOT EXISTS (SELECT 1 FROM showroom_milestone_call c
                                     WHERE c.vehicle_id = v.id AND c.milestone_id = m.id
                                       AND c.renewal_date = v.insurance_renewal_date)
-              ORDER BY 1
-                 LIMIT %(limit)s
+              ORDER BY 1, 3
                 """,
-                {
-                    "company_ids": list(today_by_company),
-                    "days": list(today_by_company.values()),
-                    "last_id": last_id,
-                    "ids": list(vehicle_ids or []),
-                    "limit": batch_size,
-                },
+                company_ids=list(today_by_company),
+                days=list(today_by_company.values()),
+                restrict=SQL("AND v.id = ANY(%s)", list(vehicle_ids)) if vehicle_ids is not None else SQL(),
             )
-            rows = self.env.cr.fetchall()
-            if not rows:
-                break
-            # a vehicle's rows stay in one batch: cut after the last complete vehicle
-            if len(rows) == batch_size and rows[0][0] != rows[-1][0]:
-                rows = [row for row in rows if row[0] != rows[-1][0]]
-            last_id = rows[-1][0]
-            created += self._showroom_queue_batch(rows, milestones, members, loads, today_by_company)
-            self.env.cr.execute(
-                "SELECT count(*) FROM showroom_vehicle WHERE id > %s AND state = 'delivered' AND active", [last_id]
-            )
-            self.env["ir.cron"]._showroom_batch_done(created, self.env.cr.fetchone()[0])
-        _logger.info("Base customer calls: %s entries queued", created)
-        return created
+        )
+        return self.env.cr.fetchall()
 
     @api.model
-    def _showroom_queue_batch(self, rows, milestones, members, loads, today_by_company):
-        """Queue the ``rows`` (vehicle id, company id, milestone id, renewal date)
-        found by ``_cron_showroom_milestones``; returns how many were inserted."""
-        milestones_by_id = {milestone.id: milestone for milestone in milestones}
-        caps = {company.id: company.showroom_call_cap for company in self.env["res.company"].browse(today_by_company)}
-        by_group = defaultdict(list)
-        for row in rows:
-            by_group[(row[2], row[1])].append(row)
-        values = []
-        for (milestone_id, company_id), group in by_group.items():
-            key = (milestone_id, company_id)
-            if key not in members:
-                members[key] = milestones_by_id[milestone_id]._members(self.env["res.company"].browse(company_id)).ids
-            if not members[key]:
-                _logger.warning("Base customer calls: milestone %s has no telemarketing user", milestone_id)
-                continue
-            users = assign_round_robin(members[key], loads, caps[company_id], len(group))
-            milestone = milestones_by_id[milestone_id]
-            today = today_by_company[company_id]
-            end = today + relativedelta(months=milestone.call_months)
-            values.extend(
-                (vehicle_id, milestone_id, company_id, renewal_date, user_id, today, end)
-                for (vehicle_id, _company, _milestone, renewal_date), user_id in zip(group, users, strict=True)
-                if user_id
-            )
-        if not values:
-            return 0
+    def _showroom_queue_batch(self, rows, today_by_company):
+        """Insert the ``rows`` found by ``_showroom_milestone_crossings`` as waiting
+        entries (no user, no call yet), queued today in their company's day, in one
+        ``INSERT ... ON CONFLICT DO NOTHING``, and withdraw (close) the vehicles'
+        entries of another mileage milestone that still wait; returns how many were
+        inserted (the entries a concurrent run inserted first are not)."""
         self.env.cr.execute(
             """
             INSERT INTO showroom_milestone_call
-                   (vehicle_id, milestone_id, company_id, renewal_date, user_id, date_open, date_end,
+                   (vehicle_id, milestone_id, company_id, renewal_date, date_crossed, date_open,
                     kind, partner_id, state, attempt_count, unreachable_count,
                     create_uid, write_uid, create_date, write_date)
-            SELECT t.vehicle_id, t.milestone_id, t.company_id, t.renewal_date, t.user_id, t.date_open, t.date_end,
-                   m.kind, v.partner_id, 'open', 0, 0,
+            SELECT t.vehicle_id, t.milestone_id, t.company_id, t.renewal_date, t.date_crossed, today.day,
+                   m.kind, v.partner_id, 'waiting', 0, 0,
                    %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-              FROM unnest(%(vehicle)s::int[], %(milestone)s::int[], %(company)s::int[], %(renewal)s::date[],
-                          %(user)s::int[], %(open)s::date[], %(end)s::date[])
-                   AS t(vehicle_id, milestone_id, company_id, renewal_date, user_id, date_open, date_end)
+              FROM unnest(%(vehicle)s::int[], %(company)s::int[], %(milestone)s::int[], %(renewal)s::date[],
+                          %(crossed)s::date[])
+                   AS t(vehicle_id, company_id, milestone_id, renewal_date, date_crossed)
+              JOIN unnest(%(company_ids)s::int[], %(days)s::date[]) AS today(company_id, day)
+                ON today.company_id = t.company_id
               JOIN showroom_mileage_milestone m ON m.id = t.milestone_id
               JOIN showroom_vehicle v ON v.id = t.vehicle_id
             ON CONFLICT DO NOTHING
-         RETURNING id, date_open
             """,
             {
                 "uid": self.env.uid,
-                **dict(zip(QUEUE_COLUMNS, map(list, zip(*values, strict=True)), strict=True)),
+                **dict(zip(QUEUE_COLUMNS, map(list, zip(*rows, strict=True)), strict=True)),
+                "company_ids": list(today_by_company),
+                "days": list(today_by_company.values()),
             },
         )
-        # the entries a concurrent run inserted first are not returned: no second call
-        inserted = self.env.cr.fetchall()
-        calls = self.env["showroom.milestone.call"].browse([row[0] for row in inserted])
-        calls._schedule_calls({call_id: date_open for call_id, date_open in inserted})
-        return len(inserted)
+        queued = self.env.cr.rowcount
+        # the highest milestone crossed only: a vehicle's mileage entry still waiting
+        # for another milestone is withdrawn (never called twice for one crossing)
+        mileage = [(vehicle_id, milestone_id) for vehicle_id, _c, milestone_id, renewal, _d in rows if not renewal]
+        if mileage:
+            self.env.cr.execute(
+                """
+                UPDATE showroom_milestone_call c
+                   SET state = 'closed', write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                  FROM unnest(%(vehicle)s::int[], %(milestone)s::int[]) AS t(vehicle_id, milestone_id)
+                 WHERE c.vehicle_id = t.vehicle_id AND c.milestone_id != t.milestone_id
+                   AND c.kind = 'mileage' AND c.state = 'waiting'
+             RETURNING c.id
+                """,
+                {
+                    "uid": self.env.uid,
+                    "vehicle": [vehicle_id for vehicle_id, _milestone in mileage],
+                    "milestone": [milestone_id for _vehicle, milestone_id in mileage],
+                },
+            )
+            withdrawn = self.env["showroom.milestone.call"].browse([row[0] for row in self.env.cr.fetchall()])
+            withdrawn.invalidate_recordset(["state", "write_uid", "write_date"])
+        return queued
 
     # ------------------------------------------------------------
     # TOOLS

@@ -14,7 +14,11 @@ class ShowroomFollowupDashboard(models.Model):
     agree with ``crm.lead.showroom_followup_state`` and the consultants' "My
     Follow-ups Today" (never the context's time zone, nor the database clock).
     Due and overdue count the consultant who must make the call (the follow-up's
-    assignee); missing ones, the opportunity's salesperson."""
+    assignee); missing ones, the opportunity's salesperson.
+
+    The telemarketing queue's backlog (R6.1) comes as one row per call milestone
+    and company: its entries *waiting* for a telemarketing user with room under
+    the cap (``waiting_count``, opened by ``action_open_waiting_calls``)."""
 
     _name = "showroom.followup.dashboard"
     _description = "Team Follow-ups"
@@ -29,6 +33,13 @@ class ShowroomFollowupDashboard(models.Model):
     missing_count = fields.Integer(
         string="Missing", readonly=True, help="Open showroom opportunities without an open follow-up (R4.1)."
     )
+    milestone_id = fields.Many2one("showroom.mileage.milestone", string="Call milestone", readonly=True)
+    waiting_count = fields.Integer(
+        string="Waiting calls",
+        readonly=True,
+        help="Base customers waiting in the telemarketing queue: every member of the milestone's team has "
+        "the cap of open calls (R6.1).",
+    )
 
     _depends = {
         "crm.lead": ["type", "active", "team_id", "stage_id", "user_id", "showroom_grade_id", "company_id"],
@@ -36,6 +47,7 @@ class ShowroomFollowupDashboard(models.Model):
         "crm.stage": ["is_won"],
         "mail.activity": ["res_model", "res_id", "active", "activity_type_id", "user_id", "date_deadline"],
         "mail.activity.type": ["is_showroom_followup"],
+        "showroom.milestone.call": ["state", "milestone_id", "company_id"],
     }
 
     @property
@@ -74,15 +86,27 @@ class ShowroomFollowupDashboard(models.Model):
                     SELECT lead.user_id, lead.showroom_grade_id, lead.company_id, lead.id, 'missing'
                       FROM open_lead lead
                      WHERE NOT EXISTS (SELECT 1 FROM followup WHERE followup.lead_id = lead.id)
+                 ),
+                 figure AS (
+                    SELECT user_id, grade_id, company_id, NULL::int AS milestone_id,
+                           COUNT(DISTINCT lead_id) FILTER (WHERE state = 'today') AS today_count,
+                           COUNT(DISTINCT lead_id) FILTER (WHERE state = 'overdue') AS overdue_count,
+                           COUNT(DISTINCT lead_id) FILTER (WHERE state = 'missing') AS missing_count,
+                           0 AS waiting_count
+                      FROM fact
+                     WHERE state IS NOT NULL
+                  GROUP BY user_id, grade_id, company_id
+                     UNION ALL
+                    -- R6.1: the telemarketing queue's backlog per milestone
+                    SELECT NULL, NULL, company_id, milestone_id, 0, 0, 0, COUNT(*)
+                      FROM showroom_milestone_call
+                     WHERE state = 'waiting'
+                  GROUP BY company_id, milestone_id
                  )
-            SELECT ROW_NUMBER() OVER (ORDER BY user_id NULLS FIRST, grade_id NULLS FIRST, company_id) AS id,
-                   user_id, grade_id, company_id,
-                   COUNT(DISTINCT lead_id) FILTER (WHERE state = 'today') AS today_count,
-                   COUNT(DISTINCT lead_id) FILTER (WHERE state = 'overdue') AS overdue_count,
-                   COUNT(DISTINCT lead_id) FILTER (WHERE state = 'missing') AS missing_count
-              FROM fact
-             WHERE state IS NOT NULL
-          GROUP BY user_id, grade_id, company_id
+            SELECT ROW_NUMBER() OVER (
+                       ORDER BY milestone_id NULLS FIRST, user_id NULLS FIRST, grade_id NULLS FIRST, company_id
+                   ) AS id, *
+              FROM figure
             """,
             user_days=SQL(", ").join(SQL("(%s, %s::date)", uid, day) for uid, day in user_days.items())
             or SQL("(NULL::int, NULL::date)"),
@@ -124,9 +148,24 @@ class ShowroomFollowupDashboard(models.Model):
             "context": {"create": False},
         }
 
-    @api.depends("user_id", "grade_id")
+    def action_open_waiting_calls(self):
+        """The entries of the telemarketing queue behind this row's waiting figure."""
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_showroom.showroom_milestone_call_action_all")
+        action["domain"] = [
+            ("state", "=", "waiting"),
+            ("milestone_id", "=", self.milestone_id.id),
+            ("company_id", "=", self.company_id.id),
+        ]
+        action["context"] = {"create": False}
+        return action
+
+    @api.depends("user_id", "grade_id", "milestone_id")
     def _compute_display_name(self):
         for row in self:
+            if row.milestone_id:
+                row.display_name = _("Call queue: %s", row.milestone_id.display_name)
+                continue
             row.display_name = " / ".join(
                 filter(None, (row.user_id.name or _("Unassigned"), row.grade_id.display_name))
             )

@@ -25,6 +25,7 @@ from . import test_showroom_review
 from . import test_ui_tour_visits
 from . import test_mileage
 from . import test_mileage_queue
+from . import test_mileage_backlog
 from . import test_ui_tour_mileage
 from . import test_care_calendar
 from . import test_care_sms

@@ -85,10 +85,11 @@ class TestMilestoneQueue(ShowroomMileageCase):
         )
         self.company.showroom_call_cap = 2
         self._run(batch_size=2)
-        calls = self._calls(vehicles)
+        calls = self._calls(vehicles).filtered(lambda call: call.state == "open")
         self.assertEqual([call.user_id.id for call in calls], [self.tm1.id, self.tm2.id, self.tm1.id, self.tm2.id])
         waiting = vehicles - calls.vehicle_id
         self.assertEqual(len(waiting), 1, "both members are full: the fifth vehicle waits")
+        self.assertRecordValues(self._calls(waiting), [{"state": "waiting", "user_id": False}])
         calls[0].state = "closed"
         self.assertFalse(self._open_call_activity(calls[0]), "closed by hand: its open call is withdrawn")
         calls[1].with_user(self.manager).user_id = self.tm1

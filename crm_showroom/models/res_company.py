@@ -40,8 +40,9 @@ class ResCompany(models.Model):
     showroom_call_cap = fields.Integer(
         string="Open calls per telemarketing user",
         default=100,
-        help="At most this many open base-customer calls per telemarketing user; the other vehicles "
-        "wait for the next daily run. 0: no limit.",
+        help="At most this many open base-customer calls per telemarketing user; the other "
+        "vehicles wait in the queue, visible to the managers, and are opened oldest "
+        "crossing first. 0: no limit.",
     )
 
     # Fines (R8): the spot-check sample and the optional posting of fines.

@@ -1,4 +1,6 @@
-from odoo import api, models, modules
+import threading
+
+from odoo import api, models
 
 
 class IrCron(models.Model):
@@ -12,8 +14,9 @@ class IrCron(models.Model):
 
         Only a cron job commits (``ir_cron_progress_id`` is in the context of
         scheduled and manually triggered jobs): the same method called from a
-        button, from the demo data or in a test stays in its caller's transaction.
+        button, from the demo data or in a test stays in its caller's transaction (a
+        test thread is flagged ``testing``, by Odoo's test runner and pytest-odoo alike).
         """
         self._notify_progress(done=done, remaining=remaining)
-        if self.env.context.get("ir_cron_progress_id") and not modules.module.current_test:
+        if self.env.context.get("ir_cron_progress_id") and not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit

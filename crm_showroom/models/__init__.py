@@ -19,6 +19,7 @@ from . import crm_lead
 from . import sale_order
 from . import account_payment_term_line
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import showroom_campaign
 from . import showroom_campaign_reward

@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date, format_list
 
@@ -220,7 +220,7 @@ class MailActivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get(fname) for vals in vals_list for fname in REVIEW_FIELDS):
-            self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+            self.env["res.users"]._showroom_check_manager(_("Only showroom managers review follow-ups."))
         launch = self.env.context.get("showroom_plan_launch")
         if launch:
             self._showroom_complete_plan_values(vals_list, *launch)
@@ -230,9 +230,9 @@ class MailActivity(models.Model):
         if self.env.su:
             return super().write(vals)
         if any(fname in vals for fname in INSTRUCTION_FIELDS):
-            self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
+            self.env["res.users"]._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
         if any(fname in vals for fname in REVIEW_FIELDS):
-            self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+            self.env["res.users"]._showroom_check_manager(_("Only showroom managers review follow-ups."))
         corrected = self._showroom_check_history_change(set(vals) - set(INSTRUCTION_FIELDS) - set(REVIEW_FIELDS))
         if "date_deadline" in vals:
             self._showroom_check_postpone(fields.Date.to_date(vals["date_deadline"]))
@@ -580,9 +580,7 @@ class MailActivity(models.Model):
         orphaned = self._showroom_leads_left_without()
         if not orphaned:
             return
-        if self.env.context.get("showroom_followup_cancel_reason") and self.env.user.has_group(
-            "crm_showroom.group_showroom_manager"
-        ):
+        if self.env.context.get("showroom_followup_cancel_reason") and self.env["res.users"]._showroom_is_manager():
             return
         raise UserError(
             _(
@@ -592,10 +590,6 @@ class MailActivity(models.Model):
                 lead=orphaned[0].display_name,
             )
         )
-
-    def _showroom_check_manager(self, message):
-        if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
-            raise AccessError(message)
 
     def _showroom_check_history_change(self, fnames):
         """The audit trail: refuse to change (``fnames``) or delete done
@@ -614,7 +608,7 @@ class MailActivity(models.Model):
                     record=done[0].res_name,
                 )
             )
-        self._showroom_check_manager(_("Only showroom managers correct done follow-ups."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers correct done follow-ups."))
         return done
 
     def _showroom_log_correction(self, fields_changed=None):
@@ -670,7 +664,7 @@ class MailActivity(models.Model):
 
     def _showroom_mark_reviewed(self):
         """R8.3: a showroom manager marks done follow-ups reviewed (the review queue)."""
-        self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers review follow-ups."))
         if self.filtered(lambda act: act.active or not act.is_showroom_followup or act.showroom_closed_reason):
             raise UserError(_("Only done follow-ups are reviewed."))
         self.filtered(lambda act: not act.showroom_reviewed).write(self._showroom_review_values())
@@ -678,7 +672,7 @@ class MailActivity(models.Model):
     def _showroom_write_instruction(self, instruction):
         """R8.3: a showroom manager writes an instruction on a done follow-up, which
         reviews it; the consultant is notified on the opportunity's chatter."""
-        self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
         if not (instruction or "").strip():
             raise UserError(_("Write the instruction for the consultant."))
         not_done = self.filtered(lambda act: act.active or not act.is_showroom_followup)

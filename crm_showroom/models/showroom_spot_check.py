@@ -73,7 +73,9 @@ class ShowroomSpotCheck(models.Model):
 
     def write(self, vals):
         if "verdict" in vals:
-            self.env["showroom.inspection"]._showroom_check_manager()
+            self.env["res.users"]._showroom_check_manager(
+                _("Only showroom managers inspect, confirm and correct fines.")
+            )
             vals = dict(vals, checked_by_id=self.env.uid)
         result = super().write(vals)
         if "verdict" in vals:
@@ -88,7 +90,7 @@ class ShowroomSpotCheck(models.Model):
         """Draw this week's sample (topped up to the sample size) for the
         consultants of the user's companies. A list header button: ``self`` is the
         selection, possibly empty, and plays no part."""
-        self.env["showroom.inspection"]._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         users = self.env["showroom.inspection"]._showroom_consultants(self.env.companies)
         self._showroom_sample(users, last_week=False)
         return {

@@ -3,6 +3,7 @@ from . import showroom_grade
 from . import showroom_feedback_reason
 from . import showroom_source_channel
 from . import mail_activity_type
+from . import showroom_followup_mixin
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template

@@ -18,7 +18,8 @@ LOCKED_SHEET_FIELDS = {"user_id", "day", "company_id", "state", "confirmed_by_id
 
 
 class ShowroomInspection(models.Model):
-    """The daily check sheet of one consultant for one day (R8.1, R8.2).
+    """The daily check sheet of one consultant for one day (R8.1, R8.2); the
+    telemarketing users are inspected too, for their queue calls (R6.1).
 
     Each night the cron ``crm_showroom.ir_cron_daily_inspection`` inspects
     *yesterday* in each consultant's showroom day; ``inspect_day`` inspects any
@@ -212,8 +213,11 @@ class ShowroomInspection(models.Model):
 
     @api.model
     def _showroom_consultants(self, companies):
-        """The internal users of ``companies`` in the consultant group (managers included)."""
-        group = self.env.ref("crm_showroom.group_showroom_consultant")
+        """The users inspected: the internal users of ``companies`` in the consultant
+        group (managers included) or the telemarketing group (their queue calls, R6.1)."""
+        group = self.env.ref("crm_showroom.group_showroom_consultant") | self.env.ref(
+            "crm_showroom.group_showroom_telemarketing"
+        )
         # sudo: colleagues are listed to be inspected, not shown
         return (
             self.env["res.users"]

@@ -60,9 +60,9 @@ class MailActivity(models.Model):
     showroom_feedback_required = fields.Boolean(
         string="Feedback required",
         compute="_compute_showroom_feedback_required",
-        help="A showroom follow-up of an opportunity of a showroom team or of a vehicle: it is "
-        "marked done with the customer's feedback. Follow-ups elsewhere behave as "
-        "stock activities.",
+        help="A showroom follow-up of an opportunity of a showroom team, of a vehicle or of a "
+        "base-customer queue call: it is marked done with the customer's feedback. Follow-ups "
+        "elsewhere behave as stock activities.",
     )
     showroom_feedback_reason_ids = fields.Many2many(
         "showroom.feedback.reason",

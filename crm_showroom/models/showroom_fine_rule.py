@@ -9,22 +9,23 @@ from odoo import api, fields, models
 # Placeholders ``_showroom_detector_query`` fills with the SQL that
 # ``showroom.followup.mixin`` builds from the one definition of the follow-ups the
 # rule book governs (R4.1, R4.3), the definition the Python rule uses too:
-# GOVERNED, all governed follow-ups (alias ``a``); LATE, those whose lateness is
-# this rule's breach (a consultant's follow-ups for ``followup_late``, the queue
-# calls of telemarketing for ``call_late``); GOVERNED_LEAD, the governed
-# opportunities (alias ``l``); FOLLOWUP and OPEN_FOLLOWUP, showroom follow-ups
+# GOVERNED, all governed follow-ups (alias ``a``: joins, then WHERE and the
+# condition); LATE, likewise those whose lateness is this rule's breach (a
+# consultant's follow-ups for ``followup_late``, the queue calls of telemarketing
+# for ``call_late``); GOVERNED_LEAD, the condition on the governed opportunities
+# (alias ``l``); FOLLOWUP and OPEN_FOLLOWUP, the condition on showroom follow-ups
 # (alias ``a``), any or open.
 GOVERNED, LATE, GOVERNED_LEAD, FOLLOWUP, OPEN_FOLLOWUP = (
     "{governed}", "{late}", "{governed_lead}", "{followup}", "{open_followup}"
 )
-RULED_FOLLOWUP = f"WHERE {GOVERNED}"
+RULED_FOLLOWUP = GOVERNED
 # R4.2, R6.1: due that day and not done that day (done later, or still open).
 # ``date_done`` is already the assignee's calendar day.
 LATE_DETECTOR = f"""
     SELECT s.user_id, s.day, 'mail.activity', a.id
       FROM scope s
       JOIN mail_activity a ON a.user_id = s.user_id AND a.date_deadline = s.day
-     WHERE {LATE}
+      {LATE}
        AND (a.active OR a.date_done IS NULL OR a.date_done > s.day)
 """
 # ``tools.visit.normalize_name`` in SQL: NFKC, case-folded, without blanks and separators.

@@ -143,7 +143,7 @@ class ShowroomSpotCheck(models.Model):
                           JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.category = 'phonecall'
                           JOIN res_users u ON u.id = a.user_id
                           JOIN res_company c ON c.id = u.company_id
-                         WHERE {governed}
+                               {governed}
                            AND a.user_id = ANY(%(users)s) AND a.active IS NOT TRUE
                            AND a.date_done BETWEEN %(week)s AND %(week_end)s
                            AND a.showroom_closed_reason IS NULL

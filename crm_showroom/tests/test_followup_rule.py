@@ -78,11 +78,13 @@ class TestFollowupRule(ShowroomFineCase, ShowroomMileageCase):
         followups.invalidate_recordset(["create_date"])
         return followups
 
-    def _sql_ids(self, condition):
-        """The ids among ``self.activities`` for which the SQL ``condition`` (alias ``a``) holds."""
+    def _sql_ids(self, condition=None, governed=None):
+        """The ids among ``self.activities`` that the SQL ``condition``, or the
+        ``governed`` joins and condition, select (alias ``a``)."""
         self.env.flush_all()
+        where = governed or f"WHERE {condition}"
         self.env.cr.execute(
-            f"SELECT a.id FROM mail_activity a WHERE a.id = ANY(%(ids)s) AND {condition}",  # noqa: S608
+            f"SELECT a.id FROM mail_activity a {where} AND a.id = ANY(%(ids)s)",  # noqa: S608
             {"ids": self.activities.ids},
         )
         return {row[0] for row in self.env.cr.fetchall()}
@@ -98,7 +100,7 @@ class TestFollowupRule(ShowroomFineCase, ShowroomMileageCase):
             self.lead_late | self.lead_done | self.lead_closed | self.vehicle_late | self.call_late,
             "a showroom lead's, a vehicle's and a queue call's follow-ups are governed; a plain lead's are not",
         )
-        self.assertEqual(set(python.ids), self._sql_ids(self.Followup._showroom_governed_followup_sql("a")))
+        self.assertEqual(set(python.ids), self._sql_ids(governed=self.Followup._showroom_governed_followup_sql("a")))
         self.assertEqual(self.activities._showroom_ruled(), python & self.activities)
         self.assertEqual(python.mapped("showroom_feedback_required"), [True] * len(python))
 
@@ -112,7 +114,7 @@ class TestFollowupRule(ShowroomFineCase, ShowroomMileageCase):
         for model_names, expected in ((consultants, consultant_followups), (calls, self.call_late)):
             self.assertEqual(governed.filtered(lambda act, names=model_names: act.res_model in names), expected)
             sql = self.Followup._showroom_governed_followup_sql("a", model_names)
-            self.assertEqual(set(expected.ids), self._sql_ids(sql))
+            self.assertEqual(set(expected.ids), self._sql_ids(governed=sql))
 
     def test_open_python_and_sql_agree(self):
         python = self.activities.with_context(active_test=False).filtered_domain(

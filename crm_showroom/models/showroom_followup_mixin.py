@@ -192,24 +192,6 @@ class ShowroomFollowupMixin(models.AbstractModel):
         return [name for name in names if not self.env[name]._abstract]
 
     @api.model
-    def _showroom_governed_followup_domain(self, model_names=None):
-        """The governed follow-ups, as a domain on ``mail.activity`` (done ones
-        included): of the records of each model's ``_showroom_governed_domain``, for
-        the models ``model_names`` (default: all)."""
-        branches = []
-        for name in model_names if model_names is not None else self._showroom_governed_models():
-            # sudo: the domain selects records, whatever the caller may read
-            Model = self.env[name].sudo().with_context(active_test=False)
-            record_domain = Model._showroom_governed_domain()
-            branch = [("res_model", "=", name)]
-            if record_domain:
-                branch.append(("res_id", "in", Model._search(record_domain)))
-            branches.append(branch)
-        return expression.AND(
-            [self._showroom_followup_domain(), expression.OR(branches or [expression.FALSE_DOMAIN])]
-        )
-
-    @api.model
     def _showroom_governed_followups(self, activities):
         """The governed follow-ups among ``activities`` (see the class docstring):
         one query per model, whatever the number of activities."""
@@ -230,13 +212,15 @@ class ShowroomFollowupMixin(models.AbstractModel):
 
     @api.model
     def _showroom_governed_followup_sql(self, alias="a", model_names=None):
-        """``_showroom_governed_followup_domain`` in SQL, built from the same
-        domains, for a query on the ``mail_activity`` table aliased ``alias``: the
-        tail of its FROM clause, ``LEFT JOIN`` of each model whose records are
-        selected, then ``WHERE`` and the condition (a caller's own conditions follow
-        with ``AND``). Joined by the activity's ``res_id`` rather than listed
-        (``IN``): a detector reads a few thousand activities of the day, not the
-        200,000 opportunities of the showroom, and stays a parallel plan."""
+        """The governed follow-ups in SQL — of the models ``model_names`` (default:
+        all), built from the same ``_showroom_governed_domain`` of each model as
+        ``_showroom_governed_followups`` — for a query on the ``mail_activity``
+        table aliased ``alias``: the tail of its FROM clause, a ``LEFT JOIN`` of
+        each model whose records are selected, then ``WHERE`` and the condition (a
+        caller's own conditions follow with ``AND``). Joined by the activity's
+        ``res_id`` rather than listed (``IN``): a detector reads a few thousand
+        activities of the day, not the 200,000 opportunities of the showroom, and
+        stays a parallel plan."""
         joins, branches = [], []
         for name in model_names if model_names is not None else self._showroom_governed_models():
             Model = self.env[name]

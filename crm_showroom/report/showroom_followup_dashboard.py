@@ -86,7 +86,7 @@ class ShowroomFollowupDashboard(models.Model):
             """,
             user_days=SQL(", ").join(SQL("(%s, %s::date)", uid, day) for uid, day in user_days.items())
             or SQL("(NULL::int, NULL::date)"),
-            # unassigned follow-ups: the current company's day, as mail.activity._showroom_due_domain
+            # unassigned follow-ups: the current company's day, as showroom.followup.mixin._showroom_due_domain
             company_today=self.env.company._showroom_today(),
         )
 

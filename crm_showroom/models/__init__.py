@@ -3,6 +3,7 @@ from . import showroom_grade
 from . import showroom_feedback_reason
 from . import showroom_source_channel
 from . import mail_activity_type
+from . import showroom_followup_mixin
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template
@@ -19,6 +20,7 @@ from . import crm_lead
 from . import sale_order
 from . import account_payment_term_line
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import showroom_campaign
 from . import showroom_campaign_reward

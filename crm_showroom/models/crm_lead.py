@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import format_list
 
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
@@ -12,7 +11,6 @@ from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools.contact import compact_number, format_cn_mobile, is_chinese_number, is_qq, is_wechat
 from ..tools.visit import name_keys
-from .mail_activity import MERGED_LEADS_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -54,11 +52,14 @@ class CrmLead(models.Model):
     channel and its companion, customer type, county-level city, street address).
     R3/R4.1: an open showroom opportunity always has an open follow-up, spaced by
     its grade; R4.3: each done follow-up records the customer's feedback and
-    brings the next one (see ``mail.activity``).
+    brings the next one (the rule: ``showroom.followup.mixin``; this model gives
+    it the opportunity's own parts: which leads are governed and watched, the
+    grade's interval, the first follow-up).
     """
 
     _name = "crm.lead"
-    _inherit = ["crm.lead", "showroom.partner.receivable.mixin"]
+    _inherit = ["crm.lead", "showroom.followup.mixin", "showroom.partner.receivable.mixin"]
+    _showroom_followup_required = True
 
     is_showroom = fields.Boolean(related="team_id.is_showroom", string="Showroom opportunity")
     showroom_grade_id = fields.Many2one(
@@ -131,20 +132,6 @@ class CrmLead(models.Model):
         string="Follow-up history",
         domain=[("res_model", "=", "crm.lead"), ("activity_type_id.is_showroom_followup", "=", True)],
         context={"active_test": False},
-    )
-    showroom_next_followup_date = fields.Date(
-        string="Next follow-up", compute="_compute_showroom_followup", search="_search_showroom_next_followup_date"
-    )
-    showroom_followup_state = fields.Selection(
-        [
-            ("none", "No follow-up"),
-            ("overdue", "Overdue"),
-            ("today", "Due today"),
-            ("planned", "Planned"),
-        ],
-        string="Follow-up",
-        compute="_compute_showroom_followup",
-        search="_search_showroom_followup_state",
     )
     showroom_my_followup_due = fields.Boolean(
         string="My follow-up due",
@@ -280,48 +267,8 @@ class CrmLead(models.Model):
     def _read_group_showroom_grade_ids(self, grades, domain):
         return grades.search([])
 
-    @api.depends(
-        "activity_ids.date_deadline", "activity_ids.activity_type_id", "activity_ids.user_id",
-        "stage_id", "team_id", "type",
-    )
-    def _compute_showroom_followup(self):
-        """R4.2: overdue and due today in the day of each follow-up's assignee."""
-        open_leads = self._showroom_filter_open()
-        states_by_activity = self.activity_ids._showroom_open_followup_states()
-        for lead in self:
-            followups = lead.activity_ids.filtered(lambda act: act in states_by_activity)
-            lead.showroom_next_followup_date = min(followups.mapped("date_deadline"), default=False)
-            if lead not in open_leads:
-                lead.showroom_followup_state = False
-                continue
-            states = {states_by_activity[act] for act in followups}
-            lead.showroom_followup_state = next(
-                (state for state in ("overdue", "today", "planned") if state in states), "none"
-            )
-
-    def _search_showroom_followup_state(self, operator, value):
-        if operator not in ("=", "in"):
-            raise NotImplementedError(_("Unsupported search on the follow-up state."))
-        states = [value] if operator == "=" else list(value)
-        if set(states) - {"none", "overdue", "today", "planned"}:
-            raise NotImplementedError(_("Unsupported search on the follow-up state."))
-        Activity = self.env["mail.activity"]
-        domains = {
-            "none": lambda: [("activity_ids", "not any", Activity._showroom_open_followup_domain())],
-            "overdue": lambda: [("activity_ids", "any", Activity._showroom_due_domain("<"))],
-            "today": lambda: [("activity_ids", "any", Activity._showroom_due_domain("="))],
-            "planned": lambda: [("activity_ids", "any", Activity._showroom_due_domain(">"))],
-        }
-        return expression.AND([self._showroom_open_domain(), expression.OR([domains[state]() for state in states])])
-
-    def _search_showroom_next_followup_date(self, operator, value):
-        return [
-            (
-                "activity_ids",
-                "any",
-                [*self.env["mail.activity"]._showroom_open_followup_domain(), ("date_deadline", operator, value)],
-            )
-        ]
+    def _showroom_followup_depends(self):
+        return [*super()._showroom_followup_depends(), "stage_id", "team_id", "type", "active"]
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -360,7 +307,7 @@ class CrmLead(models.Model):
                 "activity_ids",
                 "any",
                 [
-                    *self.env["mail.activity"]._showroom_open_followup_domain(),
+                    *self._showroom_open_followup_domain(),
                     ("user_id", "=", self.env.uid),
                     ("date_deadline", "<=", today),
                 ],
@@ -476,8 +423,6 @@ class CrmLead(models.Model):
             self._showroom_normalize_mobile()
         if "stage_id" in vals:
             self.filtered(lambda lead: lead.stage_id.is_won)._showroom_close_followups("won")
-        if "user_id" in vals:
-            self._showroom_reassign_followups()
         if "showroom_grade_id" in vals:
             self._showroom_pull_in_followups()
         if reopen_check:
@@ -497,12 +442,8 @@ class CrmLead(models.Model):
     def _merge_dependences_history(self, opportunities):
         """Merging: the open follow-ups of the opportunities merged away move to
         the one kept (R4.1 holds for it; the others are deleted)."""
-        merged = self.env.cr.precommit.data.setdefault(MERGED_LEADS_KEY, set())
-        merged.update(opportunities.ids)
-        try:
+        with opportunities._showroom_merging():
             return super()._merge_dependences_history(opportunities)
-        finally:
-            merged.difference_update(opportunities.ids)
 
     def _prepare_address_values_from_partner(self, partner):
         # the county follows the partner's address with the other address fields, or stays
@@ -535,6 +476,17 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    @api.model
+    def _showroom_governed_domain(self):
+        """R4.1, R4.3: the follow-ups of opportunities of showroom teams (won, lost
+        or open) are the rule book's."""
+        return [("team_id.is_showroom", "=", True)]
+
+    @api.model
+    def _showroom_followup_watched_domain(self):
+        """R4.1: an open showroom opportunity always has an open follow-up."""
+        return self._showroom_open_domain()
 
     @api.model
     def _showroom_open_domain(self):
@@ -673,8 +625,11 @@ class CrmLead(models.Model):
                 vals["expected_revenue"] = self[:1]._showroom_car_price(product, company=company or None)
 
     def _showroom_latest_followup_deadline(self, today):
-        """R3: the latest deadline the next follow-up may have."""
+        """R3: the latest deadline an open follow-up may have: the grade's interval
+        from ``today``; no limit without a grade."""
         self.ensure_one()
+        if not self.showroom_grade_id:
+            return None
         return today + timedelta(days=self.showroom_grade_id.followup_interval_days)
 
     def _showroom_followup_user(self):
@@ -702,13 +657,12 @@ class CrmLead(models.Model):
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         activity_type = self.env.ref("crm_showroom.activity_type_followup")
-        model_id = self.env["ir.model"]._get_id(self._name)
         users = {lead.id: lead._showroom_followup_user() for lead in self}
         today_by_user = self.env["res.company"]._showroom_today_by_user(
             self.env["res.users"].concat(*users.values())
         )
-        summaries = {}  # by language
-        vals_list = []
+        summaries_by_lang = {}
+        deadlines, summaries = {}, {}
         for lead in self:
             user = users[lead.id]
             lead_deadline = deadline
@@ -719,24 +673,16 @@ class CrmLead(models.Model):
                 if kind != "sweep" and lead.showroom_grade_id:
                     days.append(lead.showroom_grade_id.followup_interval_days)
                 lead_deadline = today_by_user[user.id] + timedelta(days=min(days or [0]))
+            deadlines[lead.id] = lead_deadline
             # sudo: a colleague's language is no secret, and reading it as the user
             # would cost the access checks of res.users and res.partner
             lang = user.sudo().lang or self.env.lang
-            if lang not in summaries:
-                summaries[lang] = summary or activity_type.with_context(lang=lang)._showroom_followup_summary(kind)
-            vals_list.append(
-                {
-                    "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
-                    "res_id": lead.id,
-                    "user_id": user.id,
-                    "date_deadline": lead_deadline,
-                    "summary": summaries[lang],
-                    "note": activity_type.default_note,
-                    "automated": True,
-                }
-            )
-        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+            if lang not in summaries_by_lang:
+                summaries_by_lang[lang] = summary or activity_type.with_context(lang=lang)._showroom_followup_summary(
+                    kind
+                )
+            summaries[lead.id] = summaries_by_lang[lang]
+        return self._showroom_schedule_followups(activity_type, deadlines, summaries, users=users)
 
     def _showroom_schedule_missing_followups(self, deadline=None, summary=None, kind="next"):
         """R4.1: give the open showroom opportunities of ``self`` that have no open
@@ -747,48 +693,6 @@ class CrmLead(models.Model):
             return self.env["mail.activity"]
         missing = self.search([("id", "in", open_leads.ids), ("showroom_followup_state", "=", "none")])
         return missing._showroom_create_followups(deadline=deadline, summary=summary, kind=kind)
-
-    def _showroom_open_followups(self):
-        return self.env["mail.activity"]._showroom_open_followups_of(self)
-
-    def _showroom_close_followups(self, reason):
-        """Won or lost: the open follow-ups are closed without execution and stay
-        in the history; they do not count as breaches."""
-        # sudo: closing belongs to the opportunity's own state change, which the
-        # user is allowed to make; only these leads' follow-ups are touched.
-        self.env["mail.activity"].sudo()._showroom_close_open_followups(self, reason)
-
-    def _showroom_reassign_followups(self):
-        """The open follow-ups move with the opportunity to its new salesperson (G1 handover)."""
-        leads = self.filtered("user_id")
-        salesperson = {lead.id: lead.user_id for lead in leads}
-        by_user = {}
-        for followup in leads._showroom_open_followups():
-            user = salesperson[followup.res_id]
-            if followup.user_id != user:
-                by_user[user] = by_user.get(user, self.env["mail.activity"]) | followup
-        for user, followups in by_user.items():
-            followups.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
-
-    def _showroom_pull_in_followups(self):
-        """R3: after a grade change an open follow-up is due at the latest at
-        today (its assignee's) plus the new grade's interval."""
-        leads = self._showroom_filter_open().filtered("showroom_grade_id")
-        if not leads:
-            return
-        leads_by_id = {lead.id: lead for lead in leads}
-        followups = leads._showroom_open_followups()
-        today_by_user = self.env["res.company"]._showroom_today_by_user(followups.user_id)
-        by_deadline = {}
-        for followup in followups:
-            lead = leads_by_id[followup.res_id]
-            today = today_by_user.get(followup.user_id.id) or lead.company_id._showroom_today()
-            latest = lead._showroom_latest_followup_deadline(today)
-            if followup.date_deadline > latest:
-                by_deadline.setdefault(latest, self.env["mail.activity"])
-                by_deadline[latest] |= followup
-        for latest, followups in by_deadline.items():
-            followups.write({"date_deadline": latest})
 
     @api.model
     def _cron_showroom_followup_sweep(self, batch_size=1000):

@@ -1,10 +1,8 @@
-from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, format_list
 
 from ..tools.text import is_blank
@@ -20,18 +18,17 @@ REVIEW_FIELDS = ("showroom_reviewed", "showroom_reviewed_by_id", "showroom_revie
 # Key, in the transaction's server-side data (never in a context a client could
 # send), of the ids of the follow-ups being marked done by ``_action_done``.
 DONE_FOLLOWUPS_KEY = "crm_showroom.followups_being_done"
-# Likewise, the ids of the opportunities being merged into another one
-# (``crm.lead._merge_dependences_history``), whose follow-ups move to it.
-MERGED_LEADS_KEY = "crm_showroom.leads_merged_away"
 
 
 class MailActivity(models.Model):
     """Showroom follow-ups are activities whose type is flagged
-    ``is_showroom_followup``.
+    ``is_showroom_followup``; the rule itself lives in ``showroom.followup.mixin``
+    (which follow-ups it governs, their state, their life with their record).
+    This model keeps the guards at its own doors: save, delete, mark done, snooze.
 
-    The rule book governs the follow-ups of opportunities of showroom teams and
-    of showroom vehicles (``_showroom_ruled``); follow-up activities elsewhere
-    behave as stock activities. R4.3: a governed follow-up is marked done only
+    The rule book governs the follow-ups of opportunities of showroom teams, of
+    showroom vehicles and of base-customer queue calls (``_showroom_ruled``);
+    follow-up activities elsewhere behave as stock activities. R4.3: a governed follow-up is marked done only
     with the customer's feedback (at least one reason and what they said); the
     done follow-up keeps both, and a manager may write an instruction on it
     (R8.3). R3: the deadline of an open follow-up of an open showroom opportunity
@@ -64,9 +61,9 @@ class MailActivity(models.Model):
     showroom_feedback_required = fields.Boolean(
         string="Feedback required",
         compute="_compute_showroom_feedback_required",
-        help="A showroom follow-up of an opportunity of a showroom team or of a vehicle: it is "
-        "marked done with the customer's feedback. Follow-ups elsewhere behave as "
-        "stock activities.",
+        help="A showroom follow-up of an opportunity of a showroom team, of a vehicle or of a "
+        "base-customer queue call: it is marked done with the customer's feedback. Follow-ups "
+        "elsewhere behave as stock activities.",
     )
     showroom_feedback_reason_ids = fields.Many2many(
         "showroom.feedback.reason",
@@ -145,10 +142,11 @@ class MailActivity(models.Model):
         for activity in self:
             activity.showroom_feedback_required = activity in ruled
 
-    @api.depends("state", "showroom_closed_reason")
+    @api.depends("active", "date_deadline", "user_id", "showroom_closed_reason")
     def _compute_showroom_status(self):
+        states = self.env["showroom.followup.mixin"]._showroom_followup_states(self.filtered("date_deadline"))
         for activity in self:
-            activity.showroom_status = activity.showroom_closed_reason or activity.state
+            activity.showroom_status = states.get(activity, False)
 
     @api.depends("res_model", "res_id")
     def _compute_showroom_lead_followup(self):
@@ -159,7 +157,7 @@ class MailActivity(models.Model):
             return
         leads = self.env["crm.lead"].with_context(active_test=False).search([("id", "in", list(lead_ids))])
         open_followups = [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
-        open_followups += self._showroom_open_followup_domain()
+        open_followups += self.env["showroom.followup.mixin"]._showroom_open_followup_domain()
         next_dates = (
             dict(self.with_context(active_test=True)._read_group(open_followups, ["res_id"], ["date_deadline:min"]))
             if leads
@@ -192,17 +190,17 @@ class MailActivity(models.Model):
         the grade's interval from today."""
         if self.env.su:
             return
-        leads_by_id = self._showroom_open_leads_by_id()
-        if not leads_by_id:
+        records = self.env["showroom.followup.mixin"]._showroom_required_records(self.filtered("active"))
+        if not records:
             return
         today_by_user = self.env["res.company"]._showroom_today_by_user(self.user_id)
         for activity in self:
-            lead = leads_by_id.get(activity.res_id) if activity.active else None
-            if not lead or not lead.showroom_grade_id:
+            lead = records.get((activity.res_model, activity.res_id)) if activity.active else None
+            if not lead:
                 continue
             today = today_by_user.get(activity.user_id.id) or lead.company_id._showroom_today()
             latest = lead._showroom_latest_followup_deadline(today)
-            if activity.date_deadline > latest:
+            if latest and activity.date_deadline > latest:
                 raise ValidationError(
                     _(
                         "Grade %(grade)s customers are followed up at least every %(days)s days: "
@@ -221,7 +219,7 @@ class MailActivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get(fname) for vals in vals_list for fname in REVIEW_FIELDS):
-            self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+            self.env["res.users"]._showroom_check_manager(_("Only showroom managers review follow-ups."))
         launch = self.env.context.get("showroom_plan_launch")
         if launch:
             self._showroom_complete_plan_values(vals_list, *launch)
@@ -231,9 +229,9 @@ class MailActivity(models.Model):
         if self.env.su:
             return super().write(vals)
         if any(fname in vals for fname in INSTRUCTION_FIELDS):
-            self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
+            self.env["res.users"]._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
         if any(fname in vals for fname in REVIEW_FIELDS):
-            self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+            self.env["res.users"]._showroom_check_manager(_("Only showroom managers review follow-ups."))
         corrected = self._showroom_check_history_change(set(vals) - set(INSTRUCTION_FIELDS) - set(REVIEW_FIELDS))
         if "date_deadline" in vals:
             self._showroom_check_postpone(fields.Date.to_date(vals["date_deadline"]))
@@ -346,10 +344,12 @@ class MailActivity(models.Model):
         followups._showroom_check_feedback()
         followups._showroom_check_call_outcomes()
         messages = self.env["mail.message"]
-        next_activities = followups._showroom_leads_left_without()._showroom_create_followups(
-            deadline=self.env.context.get("showroom_next_deadline"),
-            summary=self.env.context.get("showroom_next_summary"),
-        )
+        next_activities = self.env["mail.activity"]
+        for records in self.env["showroom.followup.mixin"]._showroom_records_left_without(followups).values():
+            next_activities |= records._showroom_create_followups(
+                deadline=self.env.context.get("showroom_next_deadline"),
+                summary=self.env.context.get("showroom_next_summary"),
+            )
         others = self - followups
         if others:
             messages, next_activities = super(MailActivity, others)._action_done(
@@ -402,72 +402,9 @@ class MailActivity(models.Model):
                     vals["note"] = template._showroom_render_note(self.env[model].browse(res_id))[res_id]
 
     def _showroom_ruled(self):
-        """The showroom follow-ups among these activities that the rule book governs:
-        those of opportunities of showroom teams and of showroom vehicles. Follow-up
-        activities elsewhere (a plain team's leads, other models) are stock activities."""
-        followups = self.filtered("is_showroom_followup")
-        lead_ids = {act.res_id for act in followups if act.res_model == "crm.lead" and act.res_id}
-        # sudo: only the team's flag is read, to classify activities the user already reads
-        showroom_lead_ids = set(
-            self.env["crm.lead"].sudo().with_context(active_test=False).search(
-                [("id", "in", list(lead_ids)), ("team_id.is_showroom", "=", True)]
-            ).ids
-        ) if lead_ids else set()
-        return followups.filtered(
-            lambda act: act.res_model in ("showroom.vehicle", "showroom.milestone.call")
-            or (act.res_model == "crm.lead" and act.res_id in showroom_lead_ids)
-        )
-
-    def _showroom_open_followup_states(self):
-        """``{activity: "overdue" | "today" | "planned"}`` for the open showroom
-        follow-ups among these activities, in the assignee's day (R4.2; unassigned:
-        the company's). A record's ``activity_ids`` also holds done ones under
-        active_test=False: they are left out."""
-        followups = self.filtered(lambda act: act.active and act.activity_type_id.is_showroom_followup)
-        today_by_user = self.env["res.company"]._showroom_today_by_user(followups.user_id)
-        states = {}
-        for activity in followups:
-            today = today_by_user.get(activity.user_id.id) or self.env.company._showroom_today()
-            delta = (activity.date_deadline - today).days
-            states[activity] = "overdue" if delta < 0 else "today" if delta == 0 else "planned"
-        return states
-
-    @api.model
-    def _showroom_open_followup_domain(self):
-        """Open showroom follow-ups. ``active`` is explicit: callers may run with
-        active_test=False (the history's context)."""
-        return [("activity_type_id.is_showroom_followup", "=", True), ("active", "=", True)]
-
-    @api.model
-    def _showroom_open_followups_of(self, records):
-        """The open showroom follow-ups of ``records`` (any model)."""
-        return self.search(
-            [("res_model", "=", records._name), ("res_id", "in", records.ids), *self._showroom_open_followup_domain()]
-        )
-
-    @api.model
-    def _showroom_due_domain(self, operator):
-        """Open showroom follow-ups whose deadline compares with ``operator`` to
-        the assignee's today (R4.2: "today" and "overdue" are the assignee's, as
-        ``mail.activity`` computes its state; unassigned ones, the company's)."""
-        # sudo: only the time zones and companies of colleagues are read
-        users = self.env["res.users"].sudo().with_context(active_test=False).search([("share", "=", False)])
-        user_ids_by_day = defaultdict(list)
-        for user_id, day in self.env["res.company"]._showroom_today_by_user(users).items():
-            user_ids_by_day[day].append(user_id)
-        by_day = [
-            [("user_id", "in", user_ids), ("date_deadline", operator, day)] for day, user_ids in user_ids_by_day.items()
-        ]
-        company_today = self.env.company._showroom_today()
-        by_day.append([("user_id", "not in", users.ids), ("date_deadline", operator, company_today)])
-        return expression.AND([self._showroom_open_followup_domain(), expression.OR(by_day)])
-
-    @api.model
-    def _showroom_close_open_followups(self, records, reason):
-        """Close the open follow-ups of ``records`` without execution: they stay in
-        the history with ``reason`` (won, lost, returned) and do not count as breaches."""
-        if records:
-            self._showroom_open_followups_of(records).write({"active": False, "showroom_closed_reason": reason})
+        """The follow-ups among these activities that the rule book governs
+        (``showroom.followup.mixin._showroom_governed_followups``)."""
+        return self.env["showroom.followup.mixin"]._showroom_governed_followups(self)
 
     def _showroom_check_feedback(self):
         """R4.3: at least one reason and some text; text of whitespace only is no
@@ -512,26 +449,11 @@ class MailActivity(models.Model):
         # no label of its own: the chatter's done message already says "Feedback:"
         return f"{reasons}\n{self.showroom_feedback}"
 
-    def _showroom_open_leads_by_id(self):
-        """The open showroom opportunities these activities are attached to, by id."""
-        lead_ids = {
-            act.res_id for act in self if act.res_model == "crm.lead" and act.res_id and act.is_showroom_followup
-        }
-        if not lead_ids:
-            return {}
-        # sudo: only whether the opportunity is open and of a showroom team is read, for
-        # activities the user already reads; the leads are returned in the user's env
-        Lead = self.env["crm.lead"]
-        leads = Lead.sudo().search([("id", "in", list(lead_ids)), *Lead._showroom_open_domain()])
-        return {lead.id: lead.with_env(self.env) for lead in leads}
-
     def _showroom_leaving_followups(self, vals):
         """The open follow-ups among these activities that would stop being open
-        follow-ups of the same opportunity once ``vals`` is written: archived, given
-        an activity type that is not a follow-up, or moved to another record."""
-        open_followups = self.filtered(
-            lambda act: act.active and act.is_showroom_followup and act.res_model == "crm.lead"
-        )
+        follow-ups of the same record once ``vals`` is written: archived, given an
+        activity type that is not a follow-up, or moved to another record."""
+        open_followups = self.filtered(lambda act: act.active and act.is_showroom_followup)
         if not open_followups:
             return open_followups
         if "active" in vals and not vals["active"]:
@@ -544,32 +466,8 @@ class MailActivity(models.Model):
         if "res_model_id" in vals:
             # sudo: only the technical name of the model is read
             model = self.env["ir.model"].sudo().browse(vals["res_model_id"]).model
-        if model and model != "crm.lead":
-            return open_followups
-        if "res_id" in vals:
-            return open_followups.filtered(lambda act: act.res_id != vals["res_id"])
-        return open_followups.browse()
-
-    def _showroom_leads_left_without(self):
-        """The open showroom opportunities that would be left without an open
-        follow-up if these activities stopped being open follow-ups (R4.1)."""
-        leads_by_id = self.filtered("active")._showroom_open_leads_by_id()
-        for lead_id in self.env.cr.precommit.data.get(MERGED_LEADS_KEY, ()):
-            leads_by_id.pop(lead_id, None)  # merged into another opportunity, then deleted
-        if not leads_by_id:
-            return self.env["crm.lead"]
-        remaining = self.env["mail.activity"]._read_group(
-            [
-                ("res_model", "=", "crm.lead"),
-                ("res_id", "in", list(leads_by_id)),
-                ("id", "not in", self.ids),
-                *self._showroom_open_followup_domain(),
-            ],
-            ["res_id"],
-        )
-        left_open = {res_id for (res_id,) in remaining}
-        return self.env["crm.lead"].concat(
-            *(lead for lead_id, lead in leads_by_id.items() if lead_id not in left_open)
+        return open_followups.filtered(
+            lambda act: (model and model != act.res_model) or ("res_id" in vals and act.res_id != vals["res_id"])
         )
 
     def _showroom_check_removal(self):
@@ -578,25 +476,19 @@ class MailActivity(models.Model):
         with a reason (given through the context key
         ``showroom_followup_cancel_reason`` by the cancel dialog, which logs it in
         the chatter)."""
-        orphaned = self._showroom_leads_left_without()
-        if not orphaned:
+        left = self.env["showroom.followup.mixin"]._showroom_records_left_without(self)
+        if not left:
             return
-        if self.env.context.get("showroom_followup_cancel_reason") and self.env.user.has_group(
-            "crm_showroom.group_showroom_manager"
-        ):
+        if self.env.context.get("showroom_followup_cancel_reason") and self.env["res.users"]._showroom_is_manager():
             return
         raise UserError(
             _(
                 "“%(lead)s” must always have an open follow-up: mark this one done with the "
                 "customer's feedback, or schedule another one first. A showroom manager can "
                 "cancel it with a reason.",
-                lead=orphaned[0].display_name,
+                lead=next(iter(left.values()))[0].display_name,
             )
         )
-
-    def _showroom_check_manager(self, message):
-        if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
-            raise AccessError(message)
 
     def _showroom_check_history_change(self, fnames):
         """The audit trail: refuse to change (``fnames``) or delete done
@@ -615,7 +507,7 @@ class MailActivity(models.Model):
                     record=done[0].res_name,
                 )
             )
-        self._showroom_check_manager(_("Only showroom managers correct done follow-ups."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers correct done follow-ups."))
         return done
 
     def _showroom_log_correction(self, fields_changed=None):
@@ -650,7 +542,8 @@ class MailActivity(models.Model):
         moved_later = self.filtered(
             lambda act: act.active and act.date_deadline and new_deadline > act.date_deadline
         )._showroom_ruled()
-        overdue = [act for act, state in moved_later._showroom_open_followup_states().items() if state == "overdue"]
+        states = self.env["showroom.followup.mixin"]._showroom_followup_states(moved_later)
+        overdue = [act for act, state in states.items() if state == "overdue"]
         if overdue:
             raise UserError(
                 _(
@@ -671,7 +564,7 @@ class MailActivity(models.Model):
 
     def _showroom_mark_reviewed(self):
         """R8.3: a showroom manager marks done follow-ups reviewed (the review queue)."""
-        self._showroom_check_manager(_("Only showroom managers review follow-ups."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers review follow-ups."))
         if self.filtered(lambda act: act.active or not act.is_showroom_followup or act.showroom_closed_reason):
             raise UserError(_("Only done follow-ups are reviewed."))
         self.filtered(lambda act: not act.showroom_reviewed).write(self._showroom_review_values())
@@ -679,7 +572,7 @@ class MailActivity(models.Model):
     def _showroom_write_instruction(self, instruction):
         """R8.3: a showroom manager writes an instruction on a done follow-up, which
         reviews it; the consultant is notified on the opportunity's chatter."""
-        self._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers write instructions on follow-ups."))
         if not (instruction or "").strip():
             raise UserError(_("Write the instruction for the consultant."))
         not_done = self.filtered(lambda act: act.active or not act.is_showroom_followup)

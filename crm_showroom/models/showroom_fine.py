@@ -177,7 +177,7 @@ class ShowroomFine(models.Model):
     def action_confirm(self):
         """The manager confirms these draft fines; posted to accounting when the
         company says so."""
-        self.inspection_id._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         fines = self.filtered(lambda fine: fine.state == "draft")
         for fine in fines:
             values = {"state": "confirmed", "decided_by_id": self.env.uid, "decided_date": fields.Datetime.now()}
@@ -216,7 +216,7 @@ class ShowroomFine(models.Model):
 
     def _showroom_waive(self, reason):
         """Waive these draft fines for ``reason`` (required)."""
-        self.inspection_id._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         if not (reason or "").strip():
             raise UserError(_("Give the reason for waiving the fine."))
         not_draft = self.filtered(lambda fine: fine.state != "draft")
@@ -237,7 +237,7 @@ class ShowroomFine(models.Model):
         ``amount`` (negative: the fine is reduced; it never goes below zero),
         logged with ``reason``; a reversal of its journal entry when it was posted."""
         self.ensure_one()
-        self.inspection_id._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         if not (reason or "").strip():
             raise UserError(_("Give the reason for the correction."))
         if self.state != "confirmed" or self.correction_of_id:

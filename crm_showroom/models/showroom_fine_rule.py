@@ -3,16 +3,32 @@ from odoo import api, fields, models
 from ..tools.text import sql_is_blank
 from ..tools.visit import sql_name_mismatch
 
-# What the detector of each kind finds, for one consultant (``s.user_id``) and
+# What the detector of each kind finds, for one inspected user (``s.user_id``) and
 # one day of theirs (``s.day``, from ``s.day_start`` to ``s.day_end`` in UTC):
 # rows (user_id, day, res_model, res_id), the record at fault. ``scope`` is the
-# consultants and days inspected; the queries are set-based (one per rule kind
-# for a whole batch of consultants).
-RULED_FOLLOWUP = """
-    JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
-    LEFT JOIN crm_lead fl ON a.res_model = 'crm.lead' AND fl.id = a.res_id
-    LEFT JOIN crm_team ft ON ft.id = fl.team_id
-   WHERE (a.res_model = 'showroom.vehicle' OR ft.is_showroom)
+# users and days inspected; the queries are set-based (one per rule kind for a
+# whole batch of users).
+#
+# Placeholders ``_showroom_detector_query`` fills with the SQL that
+# ``showroom.followup.mixin`` builds from the one definition of the follow-ups the
+# rule book governs (R4.1, R4.3), the definition the Python rule uses too:
+# GOVERNED, all governed follow-ups (alias ``a``: joins, then WHERE and the
+# condition); LATE, likewise those whose lateness is this rule's breach (a
+# consultant's follow-ups for ``followup_late``, the queue calls of telemarketing
+# for ``call_late``); GOVERNED_LEAD, the condition on the governed opportunities
+# (alias ``l``); FOLLOWUP and OPEN_FOLLOWUP, the condition on showroom follow-ups
+# (alias ``a``), any or open.
+GOVERNED, LATE, GOVERNED_LEAD, FOLLOWUP, OPEN_FOLLOWUP = (
+    "{governed}", "{late}", "{governed_lead}", "{followup}", "{open_followup}"
+)
+# R4.2, R6.1: due that day and not done that day (done later, or still open).
+# ``date_done`` is already the assignee's calendar day.
+LATE_DETECTOR = f"""
+    SELECT s.user_id, s.day, 'mail.activity', a.id
+      FROM scope s
+      JOIN mail_activity a ON a.user_id = s.user_id AND a.date_deadline = s.day
+      {LATE}
+       AND (a.active OR a.date_done IS NULL OR a.date_done > s.day)
 """
 DETECTORS = {
     # R2.1, R8.1: the visit's card has no opportunity, or the opportunity's
@@ -28,37 +44,31 @@ DETECTORS = {
             OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
             OR {sql_name_mismatch("v.name_key", "l.showroom_name_keys")}
     """,
-    # R4.2: due that day and not done that day (done later, or still open).
-    # ``date_done`` is already the assignee's calendar day.
-    "followup_late": f"""
-        SELECT s.user_id, s.day, 'mail.activity', a.id
-          FROM scope s
-          JOIN mail_activity a ON a.user_id = s.user_id AND a.date_deadline = s.day
-          {RULED_FOLLOWUP}
-           AND (a.active OR a.date_done IS NULL OR a.date_done > s.day)
-    """,
+    # R4.2: a consultant's follow-up due that day and not done that day.
+    "followup_late": LATE_DETECTOR,
+    # R6.1, R4.2: a telemarketing user's queue call due that day and not made that day.
+    "call_late": LATE_DETECTOR,
     # R4.1: an opportunity that was open at the end of the day (created before,
     # open now or closed after) without a follow-up open at that moment (created
     # before the end of the day and not done by then: still open, or done after the
     # day). The owner is the current salesperson: a reassigned opportunity counts
     # for its new owner.
-    "no_followup": """
+    "no_followup": f"""
         SELECT s.user_id, s.day, 'crm.lead', l.id
           FROM scope s
           JOIN crm_lead l ON l.user_id = s.user_id AND l.type = 'opportunity' AND l.create_date < s.day_end
-          JOIN crm_team tm ON tm.id = l.team_id AND tm.is_showroom
           LEFT JOIN crm_stage st ON st.id = l.stage_id
-         WHERE ((l.active AND NOT COALESCE(st.is_won, FALSE)) OR l.date_closed >= s.day_end)
+         WHERE {GOVERNED_LEAD}
+           AND ((l.active AND NOT COALESCE(st.is_won, FALSE)) OR l.date_closed >= s.day_end)
            AND NOT EXISTS (
                 SELECT 1
                   FROM mail_activity a
-                  JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
-                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active AND a.create_date < s.day_end)
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND {OPEN_FOLLOWUP}
+                   AND a.create_date < s.day_end)
            AND NOT EXISTS (
                 SELECT 1
                   FROM mail_activity a
-                  JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
-                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active IS NOT TRUE
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND {FOLLOWUP} AND a.active IS NOT TRUE
                    AND a.date_done > %(day)s AND a.create_date < s.day_end)
     """,
     # R4.3: done that day without what the customer said (imports, API writes);
@@ -67,7 +77,7 @@ DETECTORS = {
         SELECT s.user_id, s.day, 'mail.activity', a.id
           FROM scope s
           JOIN mail_activity a ON a.user_id = s.user_id AND a.date_done = s.day AND a.active IS NOT TRUE
-          {RULED_FOLLOWUP}
+          {GOVERNED}
            AND a.showroom_closed_reason IS NULL
            AND ({sql_is_blank("a.showroom_feedback")}
                 OR NOT EXISTS (SELECT 1 FROM mail_activity_showroom_feedback_reason_rel r WHERE r.activity_id = a.id))
@@ -94,7 +104,10 @@ class ShowroomFineRule(models.Model):
     * ``visit_unmatched`` (R2.1, R8.1): a visit card of the day with no opportunity
       at the time of the inspection, or whose customer name or mobile differ from
       the opportunity's;
-    * ``followup_late`` (R4.2): a follow-up due on the day and not done that day;
+    * ``followup_late`` (R4.2): a consultant's follow-up due on the day and not
+      done that day (the queue calls are not the consultants');
+    * ``call_late`` (R6.1, R4.2): a telemarketing user's base-customer queue call
+      due on the day and not made that day;
     * ``no_followup`` (R4.1): an open showroom opportunity without an open
       follow-up at the end of the day. The past is read from the activities
       themselves: a follow-up was open at the end of the day when it was created
@@ -103,8 +116,9 @@ class ShowroomFineRule(models.Model):
       closed (``date_closed``) after the day;
     * ``feedback_missing`` (R4.3): a follow-up done that day without a feedback
       reason or text (imports and API writes: the dialog requires both);
-    * ``plan_missing`` (R5.1): a vehicle delivered that day on which no activity
-      of a plan was launched;
+    * ``plan_missing`` (R5.1): a vehicle delivered that day whose post-purchase
+      plan was not launched for that delivery (``showroom.vehicle.plan_launched``:
+      a car returned and delivered again needs a new plan);
     * ``spot_check`` (R8.4): no detector; a manager's spot-check verdict "breach"
       makes the fine.
     """
@@ -121,6 +135,7 @@ class ShowroomFineRule(models.Model):
         [
             ("visit_unmatched", "Visit card not matching the CRM"),
             ("followup_late", "Follow-up not done on its day"),
+            ("call_late", "Queue call not made on its day"),
             ("no_followup", "Opportunity without an open follow-up"),
             ("feedback_missing", "Follow-up done without feedback"),
             ("plan_missing", "Post-purchase plan not launched"),
@@ -190,4 +205,20 @@ class ShowroomFineRule(models.Model):
             plan = self.env.ref("crm_showroom.activity_plan_post_purchase", raise_if_not_found=False)
             if not plan or not plan.sudo().active:
                 return None  # no plan to launch: nothing to miss
-        return DETECTORS.get(self.kind)
+        query = DETECTORS.get(self.kind)
+        if not query:
+            return None
+        Followup = self.env["showroom.followup.mixin"]
+        fragments = {
+            GOVERNED: lambda: Followup._showroom_governed_followup_sql("a"),
+            LATE: lambda: Followup._showroom_governed_followup_sql("a", Followup._showroom_late_rule_models(self.kind)),
+            GOVERNED_LEAD: lambda: Followup._showroom_where_sql(
+                "crm.lead", self.env["crm.lead"]._showroom_governed_domain(), "l"
+            ),
+            FOLLOWUP: lambda: Followup._showroom_where_sql("mail.activity", Followup._showroom_followup_domain(), "a"),
+            OPEN_FOLLOWUP: lambda: Followup._showroom_open_followup_sql("a"),
+        }
+        for placeholder, build in fragments.items():
+            if placeholder in query:
+                query = query.replace(placeholder, build())
+        return query

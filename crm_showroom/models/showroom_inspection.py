@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import format_date, format_list, split_every
 from odoo.tools.sql import create_index
 
@@ -13,13 +13,13 @@ from ..tools.showroom_day import day_bounds_utc
 
 _logger = logging.getLogger(__name__)
 
-MANAGER_GROUP = "crm_showroom.group_showroom_manager"
 # What a confirmed sheet keeps for good (its chatter and note stay open).
 LOCKED_SHEET_FIELDS = {"user_id", "day", "company_id", "state", "confirmed_by_id", "confirmed_date"}
 
 
 class ShowroomInspection(models.Model):
-    """The daily check sheet of one consultant for one day (R8.1, R8.2).
+    """The daily check sheet of one consultant for one day (R8.1, R8.2); the
+    telemarketing users are inspected too, for their queue calls (R6.1).
 
     Each night the cron ``crm_showroom.ir_cron_daily_inspection`` inspects
     *yesterday* in each consultant's showroom day; ``inspect_day`` inspects any
@@ -130,7 +130,7 @@ class ShowroomInspection(models.Model):
 
     def action_confirm(self):
         """The manager confirms the sheet: its fines still in draft are confirmed."""
-        self._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         sheets = self.filtered(lambda sheet: sheet.state == "draft")
         sheets.fine_ids.filtered(lambda fine: fine.state == "draft").action_confirm()
         sheets.write({"state": "confirmed", "confirmed_by_id": self.env.uid, "confirmed_date": fields.Datetime.now()})
@@ -138,7 +138,7 @@ class ShowroomInspection(models.Model):
 
     def action_reinspect(self):
         """Inspect the sheet's day again: fixed breaches drop off, new ones are added."""
-        self._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         for day, sheets in self.filtered(lambda sheet: sheet.state == "draft").grouped("day").items():
             self._showroom_inspect(day, sheets.user_id)
         return True
@@ -148,7 +148,7 @@ class ShowroomInspection(models.Model):
         """Inspect the past ``day`` for the users ``user_ids`` (default: the
         consultants of the user's companies), on a manager's demand (the wizard,
         RPC). Returns the sheets."""
-        self._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         day = fields.Date.to_date(day)
         if user_ids is None:
             users = self._showroom_consultants(self.env.companies)
@@ -213,8 +213,11 @@ class ShowroomInspection(models.Model):
 
     @api.model
     def _showroom_consultants(self, companies):
-        """The internal users of ``companies`` in the consultant group (managers included)."""
-        group = self.env.ref("crm_showroom.group_showroom_consultant")
+        """The users inspected: the internal users of ``companies`` in the consultant
+        group (managers included) or the telemarketing group (their queue calls, R6.1)."""
+        group = self.env.ref("crm_showroom.group_showroom_consultant") | self.env.ref(
+            "crm_showroom.group_showroom_telemarketing"
+        )
         # sudo: colleagues are listed to be inspected, not shown
         return (
             self.env["res.users"]
@@ -224,10 +227,6 @@ class ShowroomInspection(models.Model):
             )
             .with_env(self.env)
         )
-
-    def _showroom_check_manager(self):
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only showroom managers inspect, confirm and correct fines."))
 
     @api.model
     def _showroom_sheets(self, day, users):

@@ -48,9 +48,11 @@ class ShowroomMilestoneCall(models.Model):
 
     _name = "showroom.milestone.call"
     _description = "Base Customer Call"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "showroom.followup.mixin"]
     _order = "state desc, date_open desc, id desc"
     _check_company_auto = True
+    # a call not made on its day is the telemarketing user's breach (R6.1, R8.2)
+    _showroom_late_rule = "call_late"
 
     vehicle_id = fields.Many2one("showroom.vehicle", required=True, ondelete="cascade", index=True, check_company=True)
     milestone_id = fields.Many2one("showroom.mileage.milestone", required=True, ondelete="restrict", index=True)
@@ -113,16 +115,16 @@ class ShowroomMilestoneCall(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        """A manager hands an entry to another telemarketing user: its open call
-        goes with it (G1); a waiting entry given a user is opened with its first
-        call; closing an entry by hand withdraws its open call."""
+        """A waiting entry given a user is opened with its first call; closing an
+        entry by hand withdraws its open call (a manager handing an open entry to
+        another telemarketing user moves its call with it: ``showroom.followup.mixin``)."""
         waiting = self.browse()
         if vals.get("user_id") and "state" not in vals:
             waiting = self.filtered(lambda call: call.state == "waiting")
         result = super().write(vals)
         if waiting:
             waiting._showroom_open([vals["user_id"]] * len(waiting))
-        if vals.get("user_id") or vals.get("state") == "closed":
+        if vals.get("state") == "closed":
             calls = self.env["mail.activity"].search(
                 [
                     ("res_model", "=", self._name),
@@ -130,11 +132,8 @@ class ShowroomMilestoneCall(models.Model):
                     ("activity_type_id", "=", self._call_type().id),
                 ]
             )
-            if vals.get("state") == "closed":
-                # sudo: the queue's own open calls, never executed, leave with the entry
-                calls.sudo().unlink()
-            elif calls:
-                calls.with_context(mail_activity_quick_update=True).write({"user_id": vals["user_id"]})
+            # sudo: the queue's own open calls, never executed, leave with the entry
+            calls.sudo().unlink()
         return result
 
     # ------------------------------------------------------------
@@ -161,32 +160,20 @@ class ShowroomMilestoneCall(models.Model):
         """One open call activity on each entry of ``self`` for its user, due on
         ``deadlines[entry id]``; in one create."""
         activity_type = self._call_type()
-        model_id = self.env["ir.model"]._get_id(self._name)
         # the activities' names are the entries' names: compute them in one batch, not
         # one by one when each activity reads its document's name
         self.fetch(["vehicle_id", "milestone_id", "user_id"])
         self.mapped("display_name")
         # the summary is the milestone's name in its caller's language (one read per language)
-        summaries = {
+        names = {
             (lang, milestone.id): milestone.name
             for lang in set(self.user_id.mapped("lang"))
             for milestone in self.milestone_id.with_context(lang=lang)
         }
-        vals_list = [
-            {
-                "activity_type_id": activity_type.id,
-                "res_model_id": model_id,
-                "res_id": call.id,
-                "user_id": call.user_id.id,
-                "date_deadline": deadlines[call.id],
-                "summary": summaries[call.user_id.lang, call.milestone_id.id],
-                "automated": True,
-            }
-            for call in self
-            if call.user_id
-        ]
+        calls = self.filtered("user_id")
+        summaries = {call.id: names[call.user_id.lang, call.milestone_id.id] for call in calls}
         # sudo: the cron and the outcome of a call schedule the queue's own calls
-        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        return calls.sudo()._showroom_schedule_followups(activity_type, deadlines, summaries)
 
     @api.model
     def _showroom_open_waiting(self, today_by_company, batch_size=2000, vehicle_ids=None):

@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
 
@@ -157,8 +157,7 @@ class ShowroomOdometer(models.Model):
     # ------------------------------------------------------------
 
     def _check_correction_rights(self):
-        if not self.env.su and not self.env.user.has_group("crm_showroom.group_showroom_manager"):
-            raise AccessError(_("Only showroom managers correct mileage readings."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers correct mileage readings."))
 
     def _log_corrections(self):
         for reading in self:

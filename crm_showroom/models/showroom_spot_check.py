@@ -12,8 +12,10 @@ class ShowroomSpotCheck(models.Model):
     """A manager's spot-check of one done call follow-up (R4.2, R8.4).
 
     Each week a random sample of each consultant's done call follow-ups (the
-    showroom follow-ups of the "phone call" category, done in that week of the
-    consultant's day, closures aside) is drawn: the company's sample size
+    governed follow-ups of the "phone call" category — ``showroom.followup.mixin``,
+    as the inspection reads them: a showroom team's opportunities, vehicles and
+    telemarketing's queue calls — done in that week of the consultant's day,
+    closures aside) is drawn: the company's sample size
     (``res.company.showroom_spot_check_size``, default 3) per consultant and
     week, topped up when a draw already holds some (the weekly cron
     ``crm_showroom.ir_cron_spot_check_sample`` draws the week that ended, the
@@ -73,7 +75,9 @@ class ShowroomSpotCheck(models.Model):
 
     def write(self, vals):
         if "verdict" in vals:
-            self.env["showroom.inspection"]._showroom_check_manager()
+            self.env["res.users"]._showroom_check_manager(
+                _("Only showroom managers inspect, confirm and correct fines.")
+            )
             vals = dict(vals, checked_by_id=self.env.uid)
         result = super().write(vals)
         if "verdict" in vals:
@@ -88,7 +92,7 @@ class ShowroomSpotCheck(models.Model):
         """Draw this week's sample (topped up to the sample size) for the
         consultants of the user's companies. A list header button: ``self`` is the
         selection, possibly empty, and plays no part."""
-        self.env["showroom.inspection"]._showroom_check_manager()
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers inspect, confirm and correct fines."))
         users = self.env["showroom.inspection"]._showroom_consultants(self.env.companies)
         self._showroom_sample(users, last_week=False)
         return {
@@ -123,9 +127,11 @@ class ShowroomSpotCheck(models.Model):
             by_week[monday - timedelta(days=7) if last_week else monday].append(user_id)
         drawn = 0
         self.env.flush_all()
+        # the follow-ups the rule book governs, as the inspection's detectors read them
+        governed = self.env["showroom.followup.mixin"]._showroom_governed_followup_sql("a")
         for week_start, user_ids in by_week.items():
             self.env.cr.execute(
-                """
+                f"""
                 INSERT INTO showroom_spot_check (activity_id, user_id, company_id, week_start, verdict,
                                                  create_uid, create_date, write_uid, write_date)
                 SELECT x.id, x.user_id, x.company_id, %(week)s, 'pending',
@@ -134,11 +140,11 @@ class ShowroomSpotCheck(models.Model):
                         SELECT a.id, a.user_id, u.company_id, c.showroom_spot_check_size AS size,
                                row_number() OVER (PARTITION BY a.user_id ORDER BY random()) AS n
                           FROM mail_activity a
-                          JOIN mail_activity_type t ON t.id = a.activity_type_id
-                               AND t.is_showroom_followup AND t.category = 'phonecall'
+                          JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.category = 'phonecall'
                           JOIN res_users u ON u.id = a.user_id
                           JOIN res_company c ON c.id = u.company_id
-                         WHERE a.user_id = ANY(%(users)s) AND a.active IS NOT TRUE
+                               {governed}
+                           AND a.user_id = ANY(%(users)s) AND a.active IS NOT TRUE
                            AND a.date_done BETWEEN %(week)s AND %(week_end)s
                            AND a.showroom_closed_reason IS NULL
                            AND NOT EXISTS (SELECT 1 FROM showroom_spot_check sc WHERE sc.activity_id = a.id)

@@ -55,8 +55,10 @@ class ShowroomVehicle(models.Model):
 
     _name = "showroom.vehicle"
     _description = "Vehicle"
-    _inherit = ["mail.thread", "mail.activity.mixin", "showroom.partner.receivable.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "showroom.followup.mixin", "showroom.partner.receivable.mixin"]
     _order = "delivery_date desc, id desc"
+    # the car's follow-up block counts its queue calls too (R6.1)
+    _showroom_followup_children = ("milestone_call_ids",)
     _rec_names_search = ["vin", "product_tmpl_id", "partner_id"]
     _check_company_auto = True
 
@@ -172,15 +174,6 @@ class ShowroomVehicle(models.Model):
         context={"active_test": False},
         help="The follow-ups the post-purchase plan created, open and done, with the customer's feedback.",
     )
-    showroom_open_followup_count = fields.Integer(string="Open follow-ups", compute="_compute_showroom_followups")
-    showroom_next_followup_date = fields.Date(string="Next follow-up", compute="_compute_showroom_followups")
-    showroom_followup_due = fields.Selection(
-        [("overdue", "Overdue"), ("today", "Due today")],
-        string="Follow-up due",
-        compute="_compute_showroom_followups",
-        search="_search_showroom_followup_due",
-        help="An open follow-up is overdue or due today, in its assignee's day.",
-    )
     active = fields.Boolean(default=True)
     # R6.1: mileage readings, their forecast and the telemarketing queue
     odometer_ids = fields.One2many("showroom.odometer", "vehicle_id", string="Mileage readings")
@@ -254,22 +247,6 @@ class ShowroomVehicle(models.Model):
                 else False
             )
             vehicle.first_service_km = product.showroom_first_service_km
-
-    @api.depends("activity_ids.date_deadline", "activity_ids.activity_type_id")
-    def _compute_showroom_followups(self):
-        states_by_activity = self.activity_ids._showroom_open_followup_states()
-        for vehicle in self:
-            followups = vehicle.activity_ids.filtered(lambda act: act in states_by_activity)
-            states = {states_by_activity[act] for act in followups}
-            vehicle.showroom_open_followup_count = len(followups)
-            vehicle.showroom_next_followup_date = min(followups.mapped("date_deadline"), default=False)
-            vehicle.showroom_followup_due = next((state for state in ("overdue", "today") if state in states), False)
-
-    def _search_showroom_followup_due(self, operator, value):
-        if operator != "=" or value not in ("overdue", "today"):
-            raise NotImplementedError(_("Unsupported search on the follow-ups due."))
-        due = self.env["mail.activity"]._showroom_due_domain("<" if value == "overdue" else "=")
-        return [("activity_ids", "any", due)]
 
     @api.depends(
         "odometer_ids.km",
@@ -510,7 +487,7 @@ class ShowroomVehicle(models.Model):
             by_date[return_dates[vehicle.lot_id.id]] |= vehicle
         for return_date, group in by_date.items():
             group.write({"state": "returned", "partner_id": False, "return_date": return_date})
-        self.env["mail.activity"]._showroom_close_open_followups(vehicles, "returned")
+        vehicles._showroom_close_followups("returned")
         # R6.3: unused rewards of the returned vehicles are cancelled, used ones flagged
         self.env["showroom.campaign.reward"]._showroom_cancel_for_returns(vehicles)
         # R6.1: nobody calls the former owner about a car they gave back

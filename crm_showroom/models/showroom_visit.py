@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.visit import normalize_name, visit_match_state
 
@@ -208,8 +208,9 @@ class ShowroomVisit(models.Model):
     def write(self, vals):
         if vals.get("user_id") and vals["user_id"] != self.env.uid and not self.env.su:
             # record rules check a write before it: a consultant's card stays theirs
-            if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
-                raise AccessError(_("Only showroom managers give a visit card to another consultant."))
+            self.env["res.users"]._showroom_check_manager(
+                _("Only showroom managers give a visit card to another consultant.")
+            )
         if vals.get("mobile"):
             if len(self.company_id) > 1:  # each in the country of its company
                 for visit in self:

@@ -110,7 +110,7 @@ class ShowroomFollowupDashboard(models.Model):
             """,
             user_days=SQL(", ").join(SQL("(%s, %s::date)", uid, day) for uid, day in user_days.items())
             or SQL("(NULL::int, NULL::date)"),
-            # unassigned follow-ups: the current company's day, as mail.activity._showroom_due_domain
+            # unassigned follow-ups: the current company's day, as showroom.followup.mixin._showroom_due_domain
             company_today=self.env.company._showroom_today(),
         )
 
@@ -123,12 +123,11 @@ class ShowroomFollowupDashboard(models.Model):
         ``showroom_figure`` in the context: "today", "overdue" or "missing"."""
         self.ensure_one()
         figure = self.env.context.get("showroom_figure")
-        Activity = self.env["mail.activity"]
         Lead = self.env["crm.lead"]
         if figure == "missing":
             figure_domain = [("showroom_followup_state", "=", "none"), ("user_id", "=", self.user_id.id)]
         elif figure in ("today", "overdue"):
-            due = Activity._showroom_due_domain("=" if figure == "today" else "<")
+            due = self.env["showroom.followup.mixin"]._showroom_due_domain("=" if figure == "today" else "<")
             figure_domain = [("activity_ids", "any", [*due, ("user_id", "=", self.user_id.id)])]
         else:
             raise ValueError(figure)

@@ -31,6 +31,7 @@ from . import test_care_calendar
 from . import test_care_sms
 from . import test_ui_tour_care_sms
 from . import test_fines
+from . import test_followup_rule
 from . import test_fines_accounting
 from . import test_ui_tour_fines
 from . import test_company_settings

@@ -1,7 +1,6 @@
 from markupsafe import Markup
 
 from odoo import _, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import format_date
 
 
@@ -20,8 +19,7 @@ class ShowroomFollowupCancel(models.TransientModel):
 
     def action_cancel(self):
         self.ensure_one()
-        if not self.env.user.has_group("crm_showroom.group_showroom_manager"):
-            raise AccessError(_("Only showroom managers can cancel follow-ups with a reason."))
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers can cancel follow-ups with a reason."))
         activity = self.activity_id
         record = self.env[activity.res_model].browse(activity.res_id)
         record.message_post(

@@ -75,7 +75,8 @@ class ShowroomFollowupDone(models.TransientModel):
                 else self.env["crm.lead"]
             )
             # the next follow-up is scheduled only when this one is the last open one (R4.1)
-            open_lead = activity._showroom_leads_left_without()
+            left = self.env["showroom.followup.mixin"]._showroom_records_left_without(activity)
+            open_lead = left.get("crm.lead", self.env["crm.lead"])
             wizard.lead_id = lead
             wizard.schedules_next = bool(open_lead)
             wizard.latest_next_deadline = (

@@ -335,8 +335,8 @@ class CrmLead(models.Model):
         "showroom_trade_in_estimate", "showroom_budget",
     )
     def _check_showroom_car_wanted(self):
-        this_year = fields.Date.today().year
         for lead in self:
+            this_year = lead._showroom_followup_today().year
             if lead.showroom_test_drive != "none" and not lead.showroom_test_drive_date:
                 raise ValidationError(_("Give the date of the test drive of “%s”.", lead.name))
             if lead.showroom_trade_in_year and not 1950 <= lead.showroom_trade_in_year <= this_year + 1:

@@ -55,9 +55,11 @@ class ShowroomFollowupDashboard(models.Model):
         # sudo: only the time zones and companies of colleagues are read
         users = self.env["res.users"].sudo().with_context(active_test=False).search([("share", "=", False)])
         user_days = self.env["res.company"]._showroom_today_by_user(users)
+        companies = self.env["res.company"].sudo().search([])
         return SQL(
             """
             WITH user_day(user_id, today) AS (VALUES %(user_days)s),
+                 company_day(company_id, today) AS (VALUES %(company_days)s),
                  open_lead AS (
                     SELECT lead.id, lead.user_id, lead.showroom_grade_id,
                            COALESCE(lead.company_id, team.company_id) AS company_id
@@ -75,13 +77,14 @@ class ShowroomFollowupDashboard(models.Model):
                  ),
                  fact AS (
                     SELECT followup.user_id, lead.showroom_grade_id AS grade_id, lead.company_id, lead.id AS lead_id,
-                           CASE WHEN followup.date_deadline < COALESCE(user_day.today, %(company_today)s::date)
+                           CASE WHEN followup.date_deadline < COALESCE(user_day.today, company_day.today)
                                 THEN 'overdue'
-                                WHEN followup.date_deadline = COALESCE(user_day.today, %(company_today)s::date)
+                                WHEN followup.date_deadline = COALESCE(user_day.today, company_day.today)
                                 THEN 'today' END AS state
                       FROM followup
                       JOIN open_lead lead ON lead.id = followup.lead_id
                  LEFT JOIN user_day ON user_day.user_id = followup.user_id
+                 LEFT JOIN company_day ON company_day.company_id = lead.company_id
                      UNION ALL
                     SELECT lead.user_id, lead.showroom_grade_id, lead.company_id, lead.id, 'missing'
                       FROM open_lead lead
@@ -110,8 +113,10 @@ class ShowroomFollowupDashboard(models.Model):
             """,
             user_days=SQL(", ").join(SQL("(%s, %s::date)", uid, day) for uid, day in user_days.items())
             or SQL("(NULL::int, NULL::date)"),
-            # unassigned follow-ups: the current company's day, as showroom.followup.mixin._showroom_due_domain
-            company_today=self.env.company._showroom_today(),
+            # unassigned follow-ups: the day of the opportunity's company
+            company_days=SQL(", ").join(
+                SQL("(%s, %s::date)", company.id, company._showroom_today()) for company in companies
+            ),
         )
 
     # ------------------------------------------------------------

@@ -7,15 +7,24 @@ Odoo builds an asset bundle (the web client's JavaScript and CSS) on its first
 request and keeps it as an attachment. On a fresh or updated database the first
 page after start-up waited about 37 s on them with an empty navbar. This requests,
 one after the other: the login page and every bundle it links, then the bundles of
-the web client (``web.assets_web``, CSS and JS). A bundle already built answers at
-once. Exits non-zero with the reason when a request fails.
+the web client (``BACKEND_BUNDLES``). A bundle already built answers at once.
+Exits non-zero with the reason when a request fails.
 """
 
 import re
 import sys
 import urllib.request
 
-BACKEND_BUNDLES = ("web.assets_web.min.css", "web.assets_web.min.js")
+# The web client's bundles, its print styles, the bus worker (a page seeing it built
+# after it loaded says "This page is outdated") and the reports' bundles.
+BACKEND_BUNDLES = (
+    "web.assets_web.min.css",
+    "web.assets_web.min.js",
+    "web.assets_web_print.min.css",
+    "bus.websocket_worker_assets.min.js",
+    "web.report_assets_common.min.css",
+    "web.report_assets_common.min.js",
+)
 TIMEOUT = 600  # a bundle built on 2 busy cores takes tens of seconds
 
 

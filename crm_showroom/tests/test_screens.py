@@ -1,3 +1,5 @@
+import re
+
 from lxml import etree
 
 from odoo.exceptions import AccessError
@@ -224,3 +226,81 @@ class TestPlainRefusals(ShowroomDemoScreenCase):
             {"user_id": env.uid, "day": "2026-01-05", "company_id": self.company.id}
         )
         mine.with_env(env).read(["day"])
+
+
+# Words a Chinese screen may keep: brands, codes and units.
+LATIN_ALLOWED = {"CRM", "SMS", "VIN", "UTM", "PDF", "QQ", "WeChat", "Weibo", "km", "Odoo", "ID", "URL", "IAP"}
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+WEB_ADDRESS = re.compile(r"\S+://\S+|www\.\S+")
+TEXT_ATTRIBUTES = ("string", "placeholder", "sum", "confirm", "title", "help")
+# The showroom's screens: (screen, role, action); the views of each of its modes are read.
+SHOWROOM_SCREENS = [
+    ("opportunity", "consultant1", "crm.crm_lead_action_pipeline", ("form",)),
+    ("calling list", "consultant1", "crm_showroom.crm_lead_action_my_followups_today", ("list", "search")),
+    ("visit cards", "consultant1", "crm_showroom.showroom_visit_action", ("list", "form", "search")),
+    ("team follow-ups", "manager", "crm_showroom.showroom_followup_dashboard_action", ("list", "search")),
+    ("inspection sheet", "manager", "crm_showroom.showroom_inspection_action", ("list", "form", "search")),
+    ("call queue", "telemarketing", "crm_showroom.showroom_milestone_call_action", ("list", "form", "search")),
+    ("vehicle", "telemarketing", "crm_showroom.showroom_vehicle_action", ("list", "form", "search")),
+    ("care days", "telemarketing", "crm_showroom.showroom_care_day_action", ("list", "form", "search")),
+    ("campaigns", "manager", "crm_showroom.showroom_campaign_action", ("list", "form", "search")),
+    ("receivables", "finance", "crm_showroom.showroom_receivable_report_action", ("list", "form", "search")),
+]
+
+
+def english_left(text):
+    """The English words of ``text`` a Chinese reader would meet (brands, codes and
+    units allowed)."""
+    return [word for word in LATIN_WORD.findall(WEB_ADDRESS.sub("", text or "")) if word not in LATIN_ALLOWED]
+
+
+def visible_texts(arch, fields):
+    """(where, text) of what a user reads on a view: labels, buttons, pages, filters,
+    placeholders, static text, and the labels of the fields shown without their own.
+    Nodes always invisible are left out."""
+    for node in arch.iter():
+        if not isinstance(node.tag, str) or node.get("invisible") in ("1", "True", "true") or node.get(
+            "column_invisible"
+        ) in ("1", "True", "true"):
+            continue
+        if any(ancestor.get("invisible") in ("1", "True") for ancestor in node.iterancestors()):
+            continue
+        for attribute in TEXT_ATTRIBUTES:
+            if node.get(attribute):
+                yield f"<{node.tag} {attribute}>", node.get(attribute)
+        if node.tag == "field" and not node.get("string") and node.get("name") in fields and not node.get("nolabel"):
+            yield f"field {node.get('name')}", fields[node.get("name")]["string"]
+        if node.tag not in ("field", "t") and (node.text or "").strip():
+            yield f"<{node.tag}> text", node.text.strip()
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "showroom_screens")
+class TestNoEnglishLeft(ShowroomDemoScreenCase):
+    """A Chinese user reads no English word on a showroom screen: the labels,
+    buttons and texts of its views and the menus of their roles, as a zh_CN user."""
+
+    def test_showroom_views_in_chinese(self):
+        left = []
+        for screen, role, xmlid, view_types in SHOWROOM_SCREENS:
+            env = self._env(role)
+            action = self.env.ref(xmlid)
+            model = env[action.res_model]
+            views = model.get_views([(False, view_type) for view_type in view_types], {"action_id": action.id})
+            fields = model.fields_get()
+            for view_type in view_types:
+                arch = etree.fromstring(views["views"][view_type]["arch"])
+                for where, text in visible_texts(arch, fields):
+                    if words := english_left(text):
+                        left.append(f"{screen} ({role}, {view_type}) {where}: {text!r} {words}")
+            if words := english_left(action.with_context(lang="zh_CN").name):
+                left.append(f"{screen} ({role}) action name: {words}")
+        self.assertFalse(left, "English left on showroom screens:\n" + "\n".join(left))
+
+    def test_menus_in_chinese(self):
+        left = []
+        for role in ROLES:
+            env = self._env(role)
+            for key, menu in env["ir.ui.menu"].load_menus(False).items():
+                if key != "root" and (words := english_left(menu["name"])):
+                    left.append(f"{role}: menu {menu['name']!r} {words}")
+        self.assertFalse(left, "English left in the menus:\n" + "\n".join(left))

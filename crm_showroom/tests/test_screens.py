@@ -122,6 +122,38 @@ class TestWording(ShowroomDemoScreenCase):
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "showroom_screens")
+class TestColumns(ShowroomDemoScreenCase):
+    """Date columns hold their Chinese dates (2026年12月05日 09时30分); a Team
+    Follow-ups row without a consultant says so."""
+
+    def test_dates_fit_their_columns(self):
+        for role, model, fnames in (
+            ("consultant1", "showroom.visit", ("date_in", "date_out")),
+            ("telemarketing", "showroom.care.day", ("date",)),
+            ("manager", "showroom.campaign", ("date_start", "date_end")),
+            ("manager", "showroom.fine", ("day",)),
+        ):
+            arch = self._arch(self._env(role), model, "list")
+            for fname in fnames:
+                with self.subTest(model=model, field=fname):
+                    [field] = arch.xpath(f"//list/field[@name='{fname}']")
+                    self.assertTrue(field.get("width"), "a fixed width")
+                    if self.env[model]._fields[fname].type == "datetime":
+                        self.assertIn("'show_seconds': False", field.get("options"))
+
+    def test_team_followups_label_unassigned_rows(self):
+        arch = self._arch(self._env("manager"), "showroom.followup.dashboard", "list")
+        [field] = arch.xpath("//list/field[@name='user_id']")
+        self.assertEqual(field.get("widget"), "showroom_consultant")
+        for count in ("today_count", "overdue_count", "missing_count"):
+            self.assertTrue(arch.xpath(f"//list/field[@name='{count}']")[0].get("width"))
+        self.assertTrue(
+            self.env["showroom.followup.dashboard"].search([("user_id", "=", False)]),
+            "the demo has unassigned opportunities: a row to label",
+        )
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "showroom_screens")
 class TestMoneyByRole(ShowroomDemoScreenCase):
     """R6.3, G5: what campaigns and rewards cost is read by showroom managers and
     finance only, at every door."""

@@ -1,17 +1,19 @@
 """HTTP smoke test: the server starts on a demo database, the demo users log in, a
-consultant reads only their own or unassigned leads through JSON-RPC, and the
-CRM pages of the web client load."""
+consultant reads only their own or unassigned leads through JSON-RPC, the CRM
+pages of the web client load, and every showroom screen opens in Chromium
+(scripts/screens)."""
 
 import http.cookiejar
 import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from odoo_runner import MODULE, odoo_log
+from odoo_runner import MODULE, REPO, odoo_log
 
 START_TIMEOUT = 180  # seconds for the server to answer /web/health
 # password = login
@@ -146,3 +148,17 @@ def test_crm_page_loads(server, path):
     status, body = client.get(path)
     assert status == 200, f"GET {path} answered {status}"
     assert "odoo.__session_info__" in body or "web.assets_web" in body, f"GET {path} is not the web client"
+
+
+@pytest.mark.slow
+def test_every_showroom_screen(server, tmp_path):
+    """scripts/screens: the 11 showroom screens open as their roles, in English and
+    Chinese, in headless Chromium, with no error dialog nor traceback toast."""
+    url, db = server
+    screens = REPO / "scripts" / "screens.py"
+    done = subprocess.run(
+        [sys.executable, str(screens), "--url", url, "--db", db, "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=1200, check=False,
+    )
+    assert done.returncode == 0, f"scripts/screens failed:\n{done.stdout}\n{done.stderr}"
+    assert len(list(tmp_path.glob("*.png"))) == 22, done.stdout

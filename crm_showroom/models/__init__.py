@@ -35,3 +35,5 @@ from . import showroom_fine_rule
 from . import showroom_inspection
 from . import showroom_fine
 from . import showroom_spot_check
+from . import ir_module_module
+from . import ir_rule

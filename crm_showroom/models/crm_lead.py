@@ -252,7 +252,7 @@ class CrmLead(models.Model):
         string="Visit count", compute="_compute_showroom_visit_count", groups="crm_showroom.group_showroom_consultant"
     )
     showroom_registered_at = fields.Datetime(
-        string="Registered on",
+        string="First registered on",
         compute="_compute_showroom_registered_at",
         store=True,
         help="When the customer was first registered: the first visit card, or the opportunity's creation "

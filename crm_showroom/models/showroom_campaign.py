@@ -8,6 +8,10 @@ from odoo.tools import float_compare
 # Campaign types that reward a delivery automatically (R6.3); "other" campaigns
 # only carry their leads (UTM) into the report.
 REWARD_KINDS = [("referral", "Referral"), ("repurchase", "Repurchase"), ("trade_in", "Trade-in")]
+# What campaigns and rewards cost is read by showroom managers and finance only, at
+# every door (views, RPC, domains, exports): consultants and telemarketing read the
+# campaigns, not their money.
+CAMPAIGN_MONEY_GROUPS = "crm_showroom.group_showroom_manager,crm_showroom.group_showroom_finance"
 
 
 class ShowroomCampaign(models.Model):
@@ -127,16 +131,24 @@ class ShowroomCampaign(models.Model):
         store=True,
         readonly=False,
         tracking=True,
+        groups=CAMPAIGN_MONEY_GROUPS,
         help="What one reward costs the showroom; counts against the budget. Computed for a gift product "
         "(its cost) and a gift card (its value); set it for a coupon.",
     )
-    budget = fields.Monetary(tracking=True, help="The most the campaign's rewards may cost. 0: no limit.")
+    budget = fields.Monetary(
+        tracking=True,
+        groups=CAMPAIGN_MONEY_GROUPS,
+        help="The most the campaign's rewards may cost. 0: no limit.",
+    )
     spent = fields.Monetary(
         compute="_compute_spent",
         store=True,
+        groups=CAMPAIGN_MONEY_GROUPS,
         help="The cost of the rewards issued, cancelled ones left out.",
     )
-    budget_remaining = fields.Monetary(string="Remaining", compute="_compute_budget_remaining")
+    budget_remaining = fields.Monetary(
+        string="Remaining", compute="_compute_budget_remaining", groups=CAMPAIGN_MONEY_GROUPS
+    )
     reward_ids = fields.One2many("showroom.campaign.reward", "campaign_id", string="Rewards")
     reward_count = fields.Integer(string="Rewards issued", compute="_compute_reward_count")
     lead_count = fields.Integer(string="Leads", compute="_compute_lead_count")

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.tools import float_compare
 
-from .showroom_campaign import REWARD_KINDS
+from .showroom_campaign import CAMPAIGN_MONEY_GROUPS, REWARD_KINDS
 
 
 class ShowroomCampaignReward(models.Model):
@@ -68,7 +68,9 @@ class ShowroomCampaignReward(models.Model):
     )
     points = fields.Float(string="Points issued", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    cost = fields.Monetary(readonly=True, help="The campaign's cost per reward when it was issued.")
+    cost = fields.Monetary(
+        readonly=True, groups=CAMPAIGN_MONEY_GROUPS, help="The campaign's cost per reward when it was issued."
+    )
     state = fields.Selection(
         [("issued", "Issued"), ("flagged", "Used, vehicle returned"), ("cancelled", "Cancelled")],
         string="Status",

@@ -117,6 +117,17 @@ class ShowroomInspection(models.Model):
             raise UserError(_("A confirmed inspection sheet is not changed."))
         return super().write(vals)
 
+    def _showroom_rule_refusal(self, operation):
+        """R8.1, R8.2, G5: an inspection sheet is read by its consultant and the
+        showroom managers. The sentence of that rule when it refuses ``self`` (a
+        colleague's sheet in the user's companies), read instead of Odoo's generic
+        record-rule text (``ir.rule._make_access_error``); None for another refusal."""
+        user = self.env.user
+        # sudo: reads only the consultant and company of the sheets already refused
+        if any(sheet.user_id != user and sheet.company_id in user.company_ids for sheet in self.sudo()):
+            return _("An inspection sheet is read by its consultant and the showroom managers only.")
+        return None
+
     @api.ondelete(at_uninstall=False)
     def _unlink_if_draft(self):
         if self.filtered(lambda sheet: sheet.state == "confirmed"):

@@ -223,6 +223,17 @@ class ShowroomVisit(models.Model):
             self.filtered(lambda visit: not visit.lead_id)._showroom_link_single_match()
         return result
 
+    def _showroom_rule_refusal(self, operation):
+        """R2.1, G5: a consultant logs and reads the visit cards of the customers they
+        received. The sentence of that rule when it refuses ``self`` (a colleague's card
+        in the user's companies), read instead of Odoo's generic record-rule text
+        (``ir.rule._make_access_error``); None for another refusal."""
+        user = self.env.user
+        # sudo: reads only the consultant and company of the cards already refused
+        if any(card.user_id != user and card.company_id in user.company_ids for card in self.sudo()):
+            return _("A visit card is logged by the consultant who received the customer.")
+        return None
+
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
         """No follower nor "assigned to you" email for the consultant of a card: reception
         logs dozens a day, and the consultant finds theirs in Visit Cards."""

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.showroom_campaign import CAMPAIGN_MONEY_GROUPS
+
 
 class ShowroomCampaignReport(models.Model):
     """R6.3: what each campaign brought and cost — its leads, the opportunities
@@ -33,7 +35,7 @@ class ShowroomCampaignReport(models.Model):
     opportunity_count = fields.Integer(string="Opportunities", readonly=True)
     delivery_count = fields.Integer(string="Deliveries", readonly=True)
     reward_count = fields.Integer(string="Rewards issued", readonly=True)
-    reward_cost = fields.Monetary(string="Cost of rewards", readonly=True)
+    reward_cost = fields.Monetary(string="Cost of rewards", readonly=True, groups=CAMPAIGN_MONEY_GROUPS)
 
     _depends = {
         "crm.lead": ["campaign_id", "create_date", "type", "user_id"],

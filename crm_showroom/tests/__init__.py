@@ -36,3 +36,4 @@ from . import test_fines_accounting
 from . import test_ui_tour_fines
 from . import test_company_settings
 from . import test_rule_definitions
+from . import test_screens

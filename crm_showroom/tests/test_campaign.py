@@ -371,7 +371,9 @@ class TestCampaignSecurity(ShowroomCampaignCase):
         self.assertEqual(self.env["showroom.campaign"].with_user(user).search([]), self.referral_campaign)
         rewards = self.env["showroom.campaign.reward"].with_user(user).search([])
         self.assertEqual(len(rewards), 1)
-        rewards.read(["partner_id", "vehicle_id", "loyalty_card_id", "cost", "state"])
+        rewards.read(["partner_id", "vehicle_id", "loyalty_card_id", "state"])
+        with self.assertRaises(AccessError):  # what a reward costs: managers and finance only
+            rewards.read(["cost"])
         self.assertEqual(self.old_customer.with_user(user).showroom_campaign_reward_count, 1)
         with self.assertRaises(AccessError):
             rewards.write({"state": "cancelled"})

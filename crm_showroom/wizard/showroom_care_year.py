@@ -11,7 +11,9 @@ class ShowroomCareYear(models.TransientModel):
     (``tools/care_calendar.py``). Each gets the SMS template and audience of the
     latest care day of the same occasion in the company, else the shipped holiday
     template. A holiday that already has a care day on its date (active or
-    archived) is left alone: generating a year twice creates nothing new."""
+    archived) is left alone: generating a year twice creates nothing new. The care
+    days are named in the company's language (its partner's), whoever generates them:
+    the team reads one name."""
 
     _name = "showroom.care.year"
     _description = "Generate the care days of a year"
@@ -63,6 +65,9 @@ class ShowroomCareYear(models.TransientModel):
             latest.setdefault(care_day.occasion, care_day)
         default_template = self._showroom_default_template()
         labels = dict(CareDay._fields["occasion"]._description_selection(self.env))
+        # The name is stored once for the whole team: in the company's language, not the creator's.
+        company_env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+        names = dict(CareDay._fields["occasion"]._description_selection(company_env))
         values = []
         for occasion, day in dates.items():
             if (occasion, day) in done:
@@ -73,7 +78,7 @@ class ShowroomCareYear(models.TransientModel):
                 raise UserError(_("Choose an SMS template for the %s care day first.", labels[occasion]))
             values.append(
                 {
-                    "name": f"{labels[occasion]} {self.year}",
+                    "name": f"{names[occasion]} {self.year}",
                     "occasion": occasion,
                     "date": day,
                     "sms_template_id": template.id,

@@ -8,7 +8,10 @@
   and left as it is.
 * ``showroom.vehicle.plan_launched``: a vehicle with an activity of a plan had its
   plan launched (what the inspection read until now); the next delivery of the
-  vehicle asks for a new one."""
+  vehicle asks for a new one.
+* ``crm.lead.showroom_registered_at`` is "First registered on" (报备时间, R7.2), no
+  longer the licence-plate date's 上牌日期: its old Chinese label is dropped, so the
+  module's new translation fills it (Odoo keeps an existing one otherwise)."""
 
 import logging
 
@@ -20,6 +23,13 @@ NON_ASCII = "[^\\x01-\\x7f]"
 
 
 def migrate(cr, version):
+    cr.execute(
+        """
+        UPDATE ir_model_fields
+           SET field_description = field_description - 'zh_CN'
+         WHERE model = 'crm.lead' AND name = 'showroom_registered_at'
+        """
+    )
     cr.execute(
         """
         UPDATE showroom_vehicle v

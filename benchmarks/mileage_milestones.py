@@ -144,26 +144,28 @@ def naive_check(env, sample):
             if estimate >= milestone.km:
                 if not Call.search_count([("vehicle_id", "=", vehicle.id), ("milestone_id", "=", milestone.id)]):
                     user = milestone.user_ids[queued % len(milestone.user_ids)]
-                    today = vehicle.company_id._showroom_today()
-                    call = Call.create(
-                        {
-                            "vehicle_id": vehicle.id,
-                            "milestone_id": milestone.id,
-                            "user_id": user.id,
-                            "company_id": vehicle.company_id.id,
-                            "date_open": today,
-                        }
-                    )
-                    call.activity_schedule(
-                        "crm_showroom.activity_type_base_call",
-                        date_deadline=today,
-                        user_id=user.id,
-                        summary=milestone.name,
-                    )
+                    queue_naively(Call, vehicle, milestone, user, vehicle.company_id._showroom_today())
                     queued += 1
                 break
     env.flush_all()
     return queued
+
+
+def queue_naively(Call, vehicle, milestone, user, today):
+    """What both naive loops do for a vehicle past a milestone: create its queue
+    entry, then schedule its first call with ``activity_schedule``."""
+    call = Call.create(
+        {
+            "vehicle_id": vehicle.id,
+            "milestone_id": milestone.id,
+            "user_id": user.id,
+            "company_id": vehicle.company_id.id,
+            "date_open": today,
+        }
+    )
+    call.activity_schedule(
+        "crm_showroom.activity_type_base_call", date_deadline=today, user_id=user.id, summary=milestone.name
+    )
 
 
 def naive_check_prefetch(env, sample):
@@ -190,18 +192,7 @@ def naive_check_prefetch(env, sample):
         if not milestone or milestone in vehicle.milestone_call_ids.milestone_id:
             continue
         user = milestone.user_ids[queued % len(milestone.user_ids)]
-        call = Call.create(
-            {
-                "vehicle_id": vehicle.id,
-                "milestone_id": milestone.id,
-                "user_id": user.id,
-                "company_id": vehicle.company_id.id,
-                "date_open": today,
-            }
-        )
-        call.activity_schedule(
-            "crm_showroom.activity_type_base_call", date_deadline=today, user_id=user.id, summary=milestone.name
-        )
+        queue_naively(Call, vehicle, milestone, user, today)
         queued += 1
     env.flush_all()
     return queued

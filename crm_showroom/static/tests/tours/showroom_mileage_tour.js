@@ -69,15 +69,15 @@ registry.category("web_tour.tours").add("crm_showroom_mileage_call", {
             run: "click",
         },
         {
-            content: "The vehicle form shows the mileage given today and the chart of the readings",
+            content: "The vehicle form shows the mileage given today and, at the top, the chart of the readings",
             trigger: ".o_form_view .o_field_widget[name=odometer]:contains(50,800)",
         },
         {
-            trigger: ".o_form_view .o_notebook .nav-link[name=mileage]",
-            run: "click",
+            trigger: ".o_form_view .o_group .o_field_widget[name=odometer_chart] svg polyline",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=odometer_chart] svg polyline",
+            content: "The next milestone is at the top too",
+            trigger: ".o_form_view .o_group .o_field_widget[name=milestone_next_id]",
         },
         {
             trigger: ".o_form_view button[name=action_record_mileage]",

@@ -20,6 +20,26 @@ def showroom_demo_missing(test):
     test.skipTest("crm_showroom's demo data is not loaded")
 
 
+class ShowroomDemoCase(TransactionCase):
+    """Tests of the demo data: its showroom company and its users by login
+    (``DEMO_LOGINS``); without the demo, see ``showroom_demo_missing``."""
+
+    DEMO_LOGINS = ("manager", "consultant1", "consultant2", "consultant3", "telemarketing", "finance")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("crm_showroom.company_showroom", raise_if_not_found=False)
+        Users = cls.env["res.users"]
+        users = {user.login: user for user in Users.search([("login", "in", cls.DEMO_LOGINS)])} if cls.company else {}
+        cls.users = {login: users.get(login, Users) for login in cls.DEMO_LOGINS}  # a missing one: empty
+
+    def setUp(self):
+        super().setUp()
+        if not self.company:
+            showroom_demo_missing(self)
+
+
 class ShowroomCase(TransactionCase):
     """The showroom fixture: a showroom team led by a manager with two
     consultants, a plain sales team, and a helper that builds an opportunity

@@ -1,16 +1,15 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .common import showroom_demo_missing
+from .common import ShowroomDemoCase
 
-DEMO_LOGINS = ("manager", "consultant1", "consultant2", "consultant3", "telemarketing", "finance")
 AGEING_BUCKETS = ("amount_current", "amount_1_30", "amount_31_60", "amount_61_90", "amount_over_90")
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_demo")
-class TestDemo(TransactionCase):
+class TestDemo(ShowroomDemoCase):
     """The demo is a Chinese showroom of its own (issue 7): a company in yuan on
     China's chart of accounts, whose demo users work in it only and see none of
     Odoo's furniture company, with a week of showroom life: opportunities in every
@@ -20,16 +19,7 @@ class TestDemo(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.ref("crm_showroom.company_showroom", raise_if_not_found=False)
-        if not cls.company:
-            return
-        cls.users = {login: cls.env["res.users"].search([("login", "=", login)]) for login in DEMO_LOGINS}
-        cls.team = cls.env.ref("crm_showroom.team_showroom")
-
-    def setUp(self):
-        super().setUp()
-        if not self.company:
-            showroom_demo_missing(self)
+        cls.team = cls.env.ref("crm_showroom.team_showroom", raise_if_not_found=False)
 
     def _at_installation(self):
         """Ages and due dates as on the day the demo was installed (its dates are

@@ -3,9 +3,9 @@ import re
 from lxml import etree
 
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .common import showroom_demo_missing
+from .common import ShowroomDemoCase
 
 ROLES = ("manager", "consultant1", "telemarketing", "finance")
 MONEY_FIELDS = {
@@ -15,23 +15,14 @@ MONEY_FIELDS = {
 }
 
 
-class ShowroomDemoScreenCase(TransactionCase):
+class ShowroomDemoScreenCase(ShowroomDemoCase):
     """What each demo role reads on the showroom's screens (issue 17): the demo's
     users, its company and its Chinese (zh_CN, installed by the demo)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.ref("crm_showroom.company_showroom", raise_if_not_found=False)
-        if not cls.company:
-            return
-        cls.users = {login: cls.env["res.users"].search([("login", "=", login)]) for login in ROLES}
-        cls.consultant_2 = cls.env["res.users"].search([("login", "=", "consultant2")])
-
-    def setUp(self):
-        super().setUp()
-        if not self.company:
-            showroom_demo_missing(self)
+        cls.consultant_2 = cls.users["consultant2"]
 
     def _env(self, login, lang="zh_CN"):
         user = self.users[login]

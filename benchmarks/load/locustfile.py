@@ -12,7 +12,10 @@ Driven by ``benchmarks/load/run``; the environment names the nodes and the users
 
 An error is a *user error* when Odoo answered with one of its business exceptions
 (``UserError``, ``ValidationError``, ``AccessError``…): the user was told clearly;
-any other exception or HTTP status is a *server error*. Both are Locust failures.
+a *session* error when Odoo said the session expired (the user logs in again, as
+the web client sends them to the login page); any other exception or HTTP status
+(0: no answer) is a *server error*. All are Locust failures. A user whose login
+fails tries again (5 times at most, 5 s apart), and stops if it never succeeds.
 """
 
 import itertools
@@ -24,6 +27,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 
 HOSTS = os.environ.get("LOAD_HOSTS", "http://127.0.0.1:8169").split(",")
 DB = os.environ.get("LOAD_DB", "crm_showroom_load")
@@ -33,6 +37,7 @@ USER_ERRORS = {
     f"odoo.exceptions.{name}"
     for name in ("UserError", "ValidationError", "AccessError", "MissingError", "RedirectWarning", "AccessDenied")
 }
+SESSION_EXPIRED = "odoo.http.SessionExpiredException"
 FEEDBACKS = ["想等春节促销再定", "颜色没有现货, 下周再来看车", "和家人商量, 周末试驾", "比较了另一家的报价"]
 
 _host_turn = itertools.count()
@@ -63,10 +68,15 @@ class OdooUser(HttpUser):
         self.odoo_context = {}
 
     def on_start(self):
-        result = self.rpc("login", "/web/session/authenticate", {"db": DB, "login": self.login, "password": self.login})
-        if result:
-            self.uid = result["uid"]
-            self.odoo_context = dict(result["user_context"], allowed_company_ids=[REFS["company_id"]])
+        for _attempt in range(5):
+            credentials = {"db": DB, "login": self.login, "password": self.login}
+            result = self.rpc("login", "/web/session/authenticate", credentials)
+            if result:
+                self.uid = result["uid"]
+                self.odoo_context = dict(result["user_context"], allowed_company_ids=[REFS["company_id"]])
+                return
+            time.sleep(5)
+        raise StopUser()
 
     # ------------------------------------------------------------
     # JSON-RPC
@@ -85,8 +95,11 @@ class OdooUser(HttpUser):
             if "error" in body:
                 data = body["error"].get("data") or {}
                 name = data.get("name") or body["error"].get("message", "")
-                kind = "user" if name in USER_ERRORS else "server"
-                return self._error(response, action, kind, f"{name}: {str(data.get('message', ''))[:200]}")
+                kind = "user" if name in USER_ERRORS else "session" if name == SESSION_EXPIRED else "server"
+                self._error(response, action, kind, f"{name}: {str(data.get('message', ''))[:200]}")
+                if kind == "session" and action != "login":
+                    self.on_start()
+                return None
             response.success()
             return body.get("result")
 

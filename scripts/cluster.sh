@@ -86,20 +86,6 @@ cluster_wait_node() {
     die "Node $1 did not answer $url within 120 s (see $(cluster_log "$1"))."
 }
 
-# cluster_cron_worker I: the pid of node I's live cron worker (a child of its master
-# whose start its log records as "Worker WorkerCron (PID) alive"), or nothing.
-cluster_cron_worker() {
-    local pid child
-    pid=$(cluster_pid "$1")
-    [ -n "$pid" ] || return 0
-    for child in $(grep -oE 'Worker WorkerCron \([0-9]+\) alive' "$(cluster_log "$1")" | grep -oE '[0-9]+' | tac); do
-        if [ "$(ps -o ppid= -p "$child" 2>/dev/null | tr -d ' ')" = "$pid" ]; then
-            echo "$child"
-            return 0
-        fi
-    done
-}
-
 # cluster_trigger_crons XMLID…: the crons (xml ids of crm_showroom) due now, and the
 # cron workers woken (the NOTIFY Odoo's ir.cron._trigger sends).
 cluster_trigger_crons() {

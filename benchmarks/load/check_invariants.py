@@ -22,7 +22,8 @@ Connects with libpq's environment (``PGHOST``, ``PGUSER``: the private cluster t
   inside a fault window are counted and listed, not failed;
 * with ``--crons-after``: the sweep, milestone, care SMS and inspection crons all
   ran to the end after that moment (they resumed after the faults), with their
-  progress records;
+  progress records; a sweep run after an interrupted one took on only what was
+  left (progress, not a restart from zero);
 * the serialization failures Odoo retried, counted in the nodes' logs (``--log``):
   reported, never hidden, not a failure.
 
@@ -185,6 +186,24 @@ def check_crons(cr, report, after):
     report.check("the crons ran to the end after the faults", stale, f"{len(rows)} crons")
     for name, lastcall, _epoch, progress in rows:
         report.note(f"cron {name}", f"last run {lastcall} UTC; its runs since: {progress or 'none'}")
+    # a run after an interrupted one takes on only what was left (its done + left is
+    # at most the interrupted run's left): progress, not a restart from zero
+    cr.execute(
+        """
+        SELECT p.done, p.remaining FROM ir_cron_progress p JOIN ir_model_data d ON d.res_id = p.cron_id
+         WHERE d.module = 'crm_showroom' AND d.model = 'ir.cron' AND d.name = 'ir_cron_followup_sweep'
+           AND p.create_date >= to_timestamp(%s) AT TIME ZONE 'UTC'
+         ORDER BY p.id
+        """,
+        [after],
+    )
+    runs = cr.fetchall()
+    restarted = [
+        f"a run took on {later_done + later_left} after one that left {left}"
+        for (_done, left), (later_done, later_left) in zip(runs, runs[1:], strict=False)
+        if left and later_done + later_left > left
+    ]
+    report.check("the sweep went on from the batches committed", restarted, f"{len(runs)} runs")
 
 
 def count_retries(report, logs):

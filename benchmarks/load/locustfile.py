@@ -87,7 +87,9 @@ class OdooUser(HttpUser):
         payload = {"jsonrpc": "2.0", "method": "call", "id": next(_rpc_ids), "params": params}
         with self.client.post(path, json=payload, name=action, catch_response=True) as response:
             if response.status_code != 200:
-                return self._error(response, action, "server", f"HTTP {response.status_code}")
+                # 0: no answer; the exception says why (refused, reset, timed out)
+                why = f" {response.error!r}"[:200] if response.status_code == 0 else ""
+                return self._error(response, action, "server", f"HTTP {response.status_code}{why}")
             try:
                 body = response.json()
             except ValueError:

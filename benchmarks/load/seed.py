@@ -13,7 +13,8 @@ creates no user.
 
 It also gives the nightly sweep work that a fault can interrupt: ``LOAD_SWEEP_LEADS``
 open opportunities of a team of their own ("Load Sweep"), bulk-inserted without a
-follow-up (``benchmarks/_common.py``), the previous run's removed first.
+follow-up (``benchmarks/_common.py``), the previous run's removed first (0: none, for
+a run without the cron-kill fault, which is what makes the sweep due).
 """
 
 import json
@@ -111,7 +112,7 @@ def seed(env):
     )
     seed_open_opportunities(
         env, tag=SWEEP_TAG, team_name="Load Sweep", login_prefix="loadsweep", consultants=10,
-        leads=int(os.environ.get("LOAD_SWEEP_LEADS", "0")) or 1, gap_ratio=1,
+        leads=int(os.environ.get("LOAD_SWEEP_LEADS", "0")), gap_ratio=1,
     )
     return refs
 

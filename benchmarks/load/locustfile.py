@@ -63,6 +63,10 @@ class OdooUser(HttpUser):
     def __init__(self, environment):
         self.host = HOSTS[next(_host_turn) % len(HOSTS)]
         super().__init__(environment)
+        # one request per connection, as from the proxy in front of a prefork Odoo
+        # (nginx speaks HTTP/1.0 upstream): a prefork worker drops a kept-alive
+        # connection idle for 2 s, and a request sent on it then gets no answer
+        self.client.headers["Connection"] = "close"
         self.login = f"{self.prefix}{next(_logins[self.prefix]):02d}"
         self.uid = None
         self.odoo_context = {}

@@ -52,11 +52,11 @@ cluster_start_node() {
 # cluster_stop_node I: stops node I (SIGTERM: the master stops its workers), SIGKILL
 # after 30 s.
 cluster_stop_node() {
-    local pid i
+    local pid
     pid=$(cluster_pid "$1")
     [ -n "$pid" ] || return 0
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 60); do
+    for _ in $(seq 1 60); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.5
     done
@@ -67,7 +67,6 @@ cluster_stop_node() {
     fi
     wait "$pid" 2>/dev/null || true
     rm -f "$CLUSTER_DIR/node-$1.pid"
-    : "$i"
 }
 
 # cluster_wait_node I: waits (at most 120 s) until node I answers /web/health.

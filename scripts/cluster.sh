@@ -45,7 +45,10 @@ cluster_start_node() {
     odoo_cmd -d "$CLUSTER_DB" --db-filter="^${CLUSTER_DB}\$" --http-interface=127.0.0.1 \
         --http-port="$port" --gevent-port=$((port + 100)) --workers=2 --max-cron-threads=1 \
         --logfile="$(cluster_log "$1")" --log-level=info
-    "${ODOO_CMD[@]}" &
+    # A prefork worker gives a client 2 s to send its request (ODOO_HTTP_SOCKET_TIMEOUT),
+    # made for a proxy that sends whole requests; the load test's client shares the
+    # 2 busy cores with the nodes and may be slower: 10 s.
+    ODOO_HTTP_SOCKET_TIMEOUT="${ODOO_HTTP_SOCKET_TIMEOUT:-10}" "${ODOO_CMD[@]}" &
     echo $! > "$CLUSTER_DIR/node-$1.pid"
 }
 

@@ -46,3 +46,24 @@ class TestMileageTour(HttpCase, ShowroomMileageCase):
         self.assertEqual(len(self._open_followups(lead)), 1, "with its 48-hour follow-up")
 
         self.start_tour(f"/odoo/crm/{lead.id}", "crm_showroom_mileage_consultant", login=self.consultant.login)
+
+    def test_manager_opens_a_waiting_entry(self):
+        """R6.1: over the cap, a base customer waits; the manager sees the backlog on
+        the queue's screen and hands the entry to a telemarketing user by hand."""
+        self.company.showroom_call_cap = 1
+        today = self.company._showroom_today(self.tm1)
+        vehicles = self.env["showroom.vehicle"].concat(
+            *(self._make_vehicle(self._linear(today - timedelta(days=1), 50500 + 100 * n)) for n in range(3))
+        )
+        self.env["showroom.vehicle"]._cron_showroom_milestones(vehicle_ids=vehicles.ids)
+        waiting = self._calls(vehicles).filtered(lambda call: call.state == "waiting")
+        self.assertEqual(len(waiting), 1, "one user each has the cap: the third entry waits")
+
+        self.start_tour(
+            "/odoo/action-crm_showroom.showroom_milestone_call_action_all",
+            "crm_showroom_queue_backlog",
+            login=self.manager.login,
+        )
+
+        self.assertRecordValues(waiting, [{"state": "open", "user_id": self.tm1.id}])
+        self.assertEqual(len(waiting.activity_ids), 1, "with its first call")

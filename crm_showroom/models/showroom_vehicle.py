@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -359,6 +359,11 @@ class ShowroomVehicle(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "plan_launched" in vals and not self.env.su:
+            # R5.1 at every door: only the launch of the plan (and a delivery, which
+            # clears it) records it, both as the system; ticked by hand or RPC, the
+            # inspection would be told a plan that never ran
+            raise AccessError(_("Whether the post-purchase plan was launched is recorded by its launch only."))
         if vals.get("plate_number"):
             vals = dict(vals, plate_number=normalize_plate(vals["plate_number"]))
         return super().write(vals)

@@ -480,7 +480,7 @@ class TestCampaignConcurrency(ShowroomCampaignCase):
 class TestCampaignDemo(TransactionCase):
     """The demo's campaigns: a running referral campaign paying a coupon, a
     running trade-in campaign giving a dash cam from stock, and a referral
-    already rewarded by the real delivery flow. Skipped without demo data."""
+    already rewarded by the real delivery flow. Without the demo data: see ``showroom_demo_missing``."""
 
     def setUp(self):
         super().setUp()

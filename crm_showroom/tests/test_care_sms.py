@@ -431,7 +431,7 @@ class TestCareSmsConcurrency(TransactionCase):
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "care_sms")
 class TestCareSmsDemo(TransactionCase):
     """The demo's care SMS: the showroom's 2027 holidays generated, its birthday and
-    anniversary care days, a lunar birthday. Skipped without the demo data."""
+    anniversary care days, a lunar birthday. Without the demo data: see ``showroom_demo_missing``."""
 
     def setUp(self):
         super().setUp()

@@ -14,7 +14,7 @@ class TestDemo(ShowroomDemoCase):
     China's chart of accounts, whose demo users work in it only and see none of
     Odoo's furniture company, with a week of showroom life: opportunities in every
     grade, deliveries with their post-purchase follow-ups, receivables in every
-    ageing bucket. Skipped when the demo data is not loaded."""
+    ageing bucket. Without the demo data: see ``showroom_demo_missing``."""
 
     @classmethod
     def setUpClass(cls):

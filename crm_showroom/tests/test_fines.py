@@ -228,6 +228,10 @@ class TestFineDetectors(ShowroomFineCase):
         self.assertEqual(vehicle.post_purchase_activity_ids, first_plan, "only the first delivery's plan")
         self.assertEqual(self._breaches(self._inspect()), {("plan_missing", vehicle)})
         self.assertFalse(vehicle.plan_launched, "the vehicle says so too")
+        for user in (self.consultant, self.manager):  # no door but the launch: not the form, not RPC
+            with self.assertRaises(AccessError):
+                vehicle.with_user(user).write({"plan_launched": True})
+        self.assertFalse(vehicle.plan_launched)
         # launched from the vehicle ("Launch plan"): this delivery has its plan
         wizard = (
             self.env["mail.activity.schedule"]
@@ -698,7 +702,7 @@ class TestInspectionRace(TransactionCase):
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_demo")
 class TestFinesDemo(TransactionCase):
     """The demo inspects the day before its installation: the manager finds the
-    consultants' sheets with draft fines. Skipped without the demo data."""
+    consultants' sheets with draft fines. Without the demo data: see ``showroom_demo_missing``."""
 
     def test_demo_sheets(self):
         if not self.env.ref("crm_showroom.company_showroom", raise_if_not_found=False):

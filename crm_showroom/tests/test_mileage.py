@@ -201,8 +201,8 @@ class TestOdometer(ShowroomMileageCase):
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_demo", "showroom_mileage")
 class TestMileageDemo(TransactionCase):
     """The demo's base customers (R6.1): two cars past 50,000 km and an insurance
-    renewal in the telemarketing user's queue, each with one open call. Skipped
-    when the demo data is not loaded."""
+    renewal in the telemarketing user's queue, each with one open call. Without the demo data: see
+    ``showroom_demo_missing``."""
 
     def test_demo_queue(self):
         guo = self.env.ref("crm_showroom.mileage_demo_vehicle_guo", raise_if_not_found=False)

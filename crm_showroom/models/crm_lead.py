@@ -440,7 +440,9 @@ class CrmLead(models.Model):
         if "mobile" in vals or "team_id" in vals or "country_id" in vals:
             self._showroom_normalize_mobile()
         if "stage_id" in vals:
-            self.filtered(lambda lead: lead.stage_id.is_won)._showroom_close_followups("won")
+            won = self.filtered(lambda lead: lead.stage_id.is_won)
+            won._showroom_close_followups("won")
+            won._showroom_withdraw_lost_request()
         if "showroom_grade_id" in vals:
             self._showroom_pull_in_followups()
         if reopen_check:
@@ -1085,6 +1087,12 @@ class CrmLead(models.Model):
         # sudo: the request's fields are closed to direct writes; the caller checked the right
         self.sudo().write({"showroom_lost_request_state": state})
         self.sudo().activity_feedback(["crm_showroom.activity_type_lost_request"], feedback=feedback)
+
+    def _showroom_withdraw_lost_request(self):
+        """A won opportunity's pending lost request is withdrawn."""
+        pending = self.filtered(lambda lead: lead.showroom_lost_request_state == "requested")
+        if pending:
+            pending._showroom_close_lost_requests("none", _("Withdrawn: the opportunity is won."))
 
     def _showroom_reject_lost(self, instruction):
         """The showroom manager rejects the lost requests of ``self`` with an

@@ -165,6 +165,15 @@ class TestLostApproval(ShowroomCase):
         self.assertFalse(lead.active)
         self.assertEqual(lead.showroom_lost_request_state, "approved")
 
+    def test_won_withdraws_the_request(self):
+        lead = self._create_lead(user=self.consultant)
+        self._request(lead)
+        lead.with_user(self.consultant).action_set_won()
+        self.assertEqual(lead.showroom_lost_request_state, "none")
+        self.assertFalse(self._request_activities(lead).active)
+        with self.assertRaisesRegex(UserError, "None of these"):
+            lead.with_user(self.manager).action_showroom_lost_approve()
+
     def test_restore_resets_request_and_schedules_followup(self):
         lead = self._create_lead(user=self.consultant)
         self._request(lead)

@@ -946,9 +946,7 @@ class CrmLead(models.Model):
         "showroom.competitor", string="Requested as lost to", readonly=True, copy=False, ondelete="set null"
     )
     showroom_lost_request_note = fields.Text(string="Why it is lost", readonly=True, copy=False, tracking=True)
-    showroom_lost_requested_by_id = fields.Many2one(
-        "res.users", string="Lost requested by", readonly=True, copy=False
-    )
+    showroom_lost_requested_by_id = fields.Many2one("res.users", string="Lost requested by", readonly=True, copy=False)
 
     def _showroom_lost_needs_approval(self):
         """The opportunities of ``self`` whose loss the current user asks for instead
@@ -1124,7 +1122,9 @@ class CrmLead(models.Model):
         """A restored opportunity starts again without a lost request or the
         competitor it was lost to; the chatter keeps the history (tracked fields)."""
         leads = self.filtered(
-            lambda lead: lead.active and (lead.showroom_lost_request_state != "none" or lead.showroom_lost_competitor_id)
+            lambda lead: (
+                lead.active and (lead.showroom_lost_request_state != "none" or lead.showroom_lost_competitor_id)
+            )
         )
         if leads:
             # sudo: the request's fields are closed to direct writes; restoring is the user's own change

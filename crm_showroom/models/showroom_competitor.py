@@ -29,13 +29,9 @@ class ShowroomCompetitor(models.Model):
         help="The brand of this model; empty on a brand.",
     )
     child_ids = fields.One2many("showroom.competitor", "parent_id", string="Models")
-    kind = fields.Selection(
-        [("brand", "Brand"), ("model", "Model")], compute="_compute_kind", store=True, string="Kind"
-    )
+    kind = fields.Selection([("brand", "Brand"), ("model", "Model")], compute="_compute_kind", store=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(
-        "res.company", string="Company", index=True, help="Empty: shared by every company."
-    )
+    company_id = fields.Many2one("res.company", index=True, help="Empty: shared by every company.")
     note = fields.Text(string="Notes", help="What the showroom knows of it: prices, strengths, offers.")
     active = fields.Boolean(default=True)
 

@@ -76,7 +76,7 @@ class TestCompetitor(ShowroomCase):
         self._create_lead(showroom_competitor_ids=[(6, 0, self.byd_han.ids)])
 
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.crm_lead_action_showroom_lost_analysis")
-        Lead = self.env["crm.lead"].with_user(self.manager).with_context(safe_eval(action["context"]))
+        Lead = self.env["crm.lead"].with_user(self.manager).with_context(**safe_eval(action["context"]))
         domain = safe_eval(action["domain"])
         by_competitor = dict(Lead._read_group(domain, ["showroom_lost_competitor_id"], ["__count"]))
         self.assertEqual(by_competitor.get(self.byd_han), 3)
@@ -92,6 +92,4 @@ class TestCompetitor(ShowroomCase):
         )
         self.assertEqual(by_reason, {(self.byd_han, expensive): 2, (self.byd_han, stock): 1})
         # the drill-down opens the records
-        self.assertEqual(
-            len(Lead.search(domain + [("showroom_lost_competitor_id", "=", self.byd_han.id)])), 3
-        )
+        self.assertEqual(len(Lead.search(domain + [("showroom_lost_competitor_id", "=", self.byd_han.id)])), 3)

@@ -22,26 +22,33 @@ class TestLostApproval(ShowroomCase):
         cls.request_type = cls.env.ref("crm_showroom.activity_type_lost_request")
 
     def _wizard(self, leads, user, **values):
-        return (
-            self.env["crm.lead.lost"]
-            .with_user(user)
-            .create({"lead_ids": [(6, 0, leads.ids)], **values})
-        )
+        return self.env["crm.lead.lost"].with_user(user).create({"lead_ids": [(6, 0, leads.ids)], **values})
 
     def _request(self, lead, **values):
         values = {"lost_reason_id": self.reason.id, "showroom_competitor_id": self.byd_han.id, **values}
         return self._wizard(lead, self.consultant, **values).action_lost_reason_apply()
 
     def _request_activities(self, lead):
-        return self.env["mail.activity"].with_context(active_test=False).search(
-            [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id), ("activity_type_id", "=", self.request_type.id)]
+        return (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "=", lead.id),
+                    ("activity_type_id", "=", self.request_type.id),
+                ]
+            )
         )
 
     def test_consultant_mark_lost_is_a_request(self):
         lead = self._create_lead(user=self.consultant)
         followup = self._open_followups(lead)
         wizard = self._wizard(
-            lead, self.consultant, lost_reason_id=self.reason.id, showroom_competitor_id=self.byd_han.id,
+            lead,
+            self.consultant,
+            lost_reason_id=self.reason.id,
+            showroom_competitor_id=self.byd_han.id,
             lost_feedback="<p>Bought a BYD Han: 20,000 cheaper</p>",
         )
         self.assertTrue(wizard.showroom_needs_approval)
@@ -127,7 +134,7 @@ class TestLostApproval(ShowroomCase):
         wizard = (
             self.env["showroom.lost.reject"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"instruction": "Invite him to Saturday's test-drive day"})
         )
         self.assertEqual(wizard.lead_ids, lead)

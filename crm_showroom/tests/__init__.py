@@ -39,3 +39,4 @@ from . import test_rule_definitions
 from . import test_screens
 from . import test_lost_approval
 from . import test_competitor
+from . import test_ui_tour_lost

@@ -12,8 +12,10 @@ class CrmLeadLost(models.TransientModel):
     showroom_competitor_id = fields.Many2one(
         "showroom.competitor", string="Lost to", help="The competitor that won the deal, if one did."
     )
-    showroom_is_showroom = fields.Boolean(compute="_compute_showroom_lost_flags")
-    showroom_needs_approval = fields.Boolean(compute="_compute_showroom_lost_flags")
+    showroom_is_showroom = fields.Boolean(string="Showroom opportunity", compute="_compute_showroom_lost_flags")
+    showroom_needs_approval = fields.Boolean(
+        string="Needs the manager's approval", compute="_compute_showroom_lost_flags"
+    )
 
     @api.depends("lead_ids")
     def _compute_showroom_lost_flags(self):

@@ -414,6 +414,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._showroom_check_lost_request_write(*vals_list)
         self._showroom_normalize_mobile_values(vals_list)
         self._showroom_price_car_wanted(vals_list)
         leads = super().create(vals_list)
@@ -965,16 +966,16 @@ class CrmLead(models.Model):
                 )
             )
 
-    def _showroom_check_lost_request_write(self, vals):
-        """Every door (form, RPC, import): a consultant's archiving of an open
-        showroom opportunity is refused (Mark Lost makes it a request), and the
-        request's fields change only through the request, Approve, Reject and a
-        restore, which write them as the system."""
+    def _showroom_check_lost_request_write(self, *vals_list):
+        """Every door (form, RPC, import; the values of a write or of the records
+        created): a consultant's archiving of an open showroom opportunity is
+        refused (Mark Lost makes it a request), and the request's fields are set only
+        by the request, Approve, Reject and a restore, which write them as the system."""
         if self.env.su:
             return
-        if SHOWROOM_LOST_REQUEST_FIELDS.intersection(vals):
+        if any(SHOWROOM_LOST_REQUEST_FIELDS.intersection(vals) for vals in vals_list):
             raise AccessError(_("A lost request changes only through Mark Lost, Approve and Reject."))
-        if vals.get("active") is False:
+        if any(vals.get("active") is False for vals in vals_list):
             self._showroom_check_lost_allowed()
 
     def action_set_lost(self, **additional_values):

@@ -99,6 +99,8 @@ class TestLostApproval(ShowroomCase):
         self.assertTrue(self._open_followups(lead))
         with self.assertRaisesRegex(AccessError, "only through Mark Lost, Approve and Reject"):
             as_consultant.write({"showroom_lost_request_state": "approved"})
+        with self.assertRaisesRegex(AccessError, "only through Mark Lost, Approve and Reject"):
+            self._create_lead(user=self.consultant, showroom_lost_request_state="approved")
         with self.assertRaisesRegex(AccessError, "Only showroom managers approve"):
             as_consultant.action_showroom_lost_approve()
         with self.assertRaisesRegex(AccessError, "Only showroom managers reject"):

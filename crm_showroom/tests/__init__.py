@@ -40,3 +40,4 @@ from . import test_screens
 from . import test_lost_approval
 from . import test_competitor
 from . import test_ui_tour_lost
+from . import test_assignment

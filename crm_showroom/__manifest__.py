@@ -75,6 +75,13 @@
         "report/showroom_fine_statement_views.xml",
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
+        # competitors and lost approval (G3)
+        "security/showroom_competitor_security.xml",
+        "data/showroom_competitor_data.xml",
+        "data/showroom_lost_data.xml",
+        "wizard/showroom_lost_views.xml",
+        "views/showroom_competitor_views.xml",
+        "views/crm_lead_lost_views.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [

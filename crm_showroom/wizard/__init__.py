@@ -7,3 +7,5 @@ from . import showroom_care_day_preview
 from . import showroom_fine_waive
 from . import showroom_fine_correct
 from . import showroom_inspection_run
+from . import crm_lead_lost
+from . import showroom_lost_reject

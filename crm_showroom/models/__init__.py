@@ -37,3 +37,4 @@ from . import showroom_fine
 from . import showroom_spot_check
 from . import ir_module_module
 from . import ir_rule
+from . import showroom_grade_history

@@ -409,6 +409,7 @@ class CrmLead(models.Model):
         if open_leads:
             open_leads._showroom_create_followups(kind="first")
         leads._showroom_apply_campaigns(created=fields.Datetime.now())
+        leads._showroom_log_grade_changes({})
         return leads
 
     def write(self, vals):
@@ -418,7 +419,10 @@ class CrmLead(models.Model):
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
+        grades_before = {lead.id: lead.showroom_grade_id for lead in self} if "showroom_grade_id" in vals else None
         result = super().write(vals)
+        if grades_before is not None:
+            self._showroom_log_grade_changes(grades_before)
         if "mobile" in vals or "team_id" in vals or "country_id" in vals:
             self._showroom_normalize_mobile()
         if "stage_id" in vals:
@@ -884,3 +888,17 @@ class CrmLead(models.Model):
             },
         )
         return action
+
+    # ------------------------------------------------------------
+    # GRADE HISTORY (R3, G6)
+    # ------------------------------------------------------------
+
+    def _showroom_log_grade_changes(self, grades_before):
+        """Every change of the grade leaves its ``showroom.grade.history`` row (R3,
+        G6), written here from ``create`` and ``write`` so that no door (form,
+        import, RPC, order confirmation) skips it: ``grades_before`` maps the ids of
+        ``self`` to their grade before the write (absent: created, no grade before)."""
+        Grade = self.env["showroom.grade"]
+        self.env["showroom.grade.history"]._showroom_record(
+            (lead, grades_before.get(lead.id, Grade), lead.showroom_grade_id) for lead in self
+        )

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 
 class ShowroomGradeHistory(models.Model):
@@ -55,7 +54,7 @@ class ShowroomGradeHistory(models.Model):
                 continue
             company = lead.company_id or lead.team_id.company_id
             if company not in days:
-                days[company] = company._showroom_date_of(now) if company else self.env.company._showroom_date_of(now)
+                days[company] = (company or self.env.company)._showroom_date_of(now)
             values.append(
                 {
                     "lead_id": lead.id,
@@ -69,22 +68,3 @@ class ShowroomGradeHistory(models.Model):
                 }
             )
         return self.sudo().create(values) if values else self.browse()
-
-    # ------------------------------------------------------------
-    # TOOLS
-    # ------------------------------------------------------------
-
-    @api.model
-    def _showroom_company_day_sql(self):
-        """The showroom time zone of each company (``res.company._showroom_tz_name``)
-        as ``company_day(company_id, tz)``, a VALUES table for a ``WITH`` clause: the
-        reports and the backfill turn UTC timestamps into showroom days with
-        ``(ts AT TIME ZONE 'UTC' AT TIME ZONE company_day.tz)::date`` — the same rule
-        as in Python, not a second one. Companies without a row (none) fall back to
-        the default in ``COALESCE(company_day.tz, …)`` of the caller."""
-        # sudo: the time zones of companies are no secret
-        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])
-        return SQL(
-            "company_day(company_id, tz) AS (VALUES %s)",
-            SQL(", ").join(SQL("(%s, %s)", company.id, company._showroom_tz_name()) for company in companies),
-        )

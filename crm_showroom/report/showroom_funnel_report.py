@@ -115,7 +115,7 @@ class ShowroomFunnelReport(models.Model):
              ) in_time
              WHERE lead.type = 'opportunity'
             """,
-            company_day=self.env["showroom.grade.history"]._showroom_company_day_sql(),
+            company_day=self.env["res.company"]._showroom_company_day_sql(),
             default_tz=self.env.company._showroom_tz_name(),
         )
 

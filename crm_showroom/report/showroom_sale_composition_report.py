@@ -88,7 +88,7 @@ class ShowroomSaleCompositionReport(models.Model):
          LEFT JOIN res_partner partner ON partner.id = sale.partner_id
          LEFT JOIN company_day ON company_day.company_id = sale.company_id
             """,
-            company_day=self.env["showroom.grade.history"]._showroom_company_day_sql(),
+            company_day=self.env["res.company"]._showroom_company_day_sql(),
             default_tz=self.env.company._showroom_tz_name(),
         )
 

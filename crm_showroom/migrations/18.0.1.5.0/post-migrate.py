@@ -65,7 +65,7 @@ def migrate(cr, version):
                AND change.date IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM showroom_grade_history hist WHERE hist.lead_id = change.lead_id)
             """,
-            company_day=env["showroom.grade.history"]._showroom_company_day_sql(),
+            company_day=env["res.company"]._showroom_company_day_sql(),
             default_tz=env.company._showroom_tz_name(),
             uid=SUPERUSER_ID,
         )

@@ -1,3 +1,6 @@
+import importlib.util
+import os
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -120,6 +123,32 @@ class TestReportsFunnel(ShowroomVehicleCase):
             )
         self.assertFalse(result["messages"])
         self.assertEqual(self._history(lead)[-1], ("H", "B", "2026-03-04", self.manager))
+
+    def test_history_backfill_from_tracking(self):
+        """Migration 18.0.1.5.0: the grade changes of the past come from the grade's mail
+        tracking, the creation's grade from the first change's old value, each dated
+        in the showroom's day."""
+        Lead = self.env["crm.lead"].with_context(tracking_disable=False)
+        lead = Lead.create(self._lead_values(showroom_grade_id=self.grades["C"].id))
+        self._set_create_date(lead, "2026-03-01 17:00:00")  # 03-02 01:00 in Shanghai
+        self.env.cr.precommit.run()  # the creation's tracking is done: what follows is tracked
+        for when, code in (("2026-03-02 18:30:00", "H"), ("2026-03-05 02:00:00", "O")):
+            with freeze_time(when):
+                lead.with_user(self.consultant).write({"showroom_grade_id": self.grades[code].id})
+                self.env.flush_all()
+                self.env.cr.precommit.run()
+        self.History.search([("lead_id", "=", lead.id)]).unlink()
+        path = os.path.join(os.path.dirname(__file__), "..", "migrations", "18.0.1.5.0", "post-migrate.py")
+        spec = importlib.util.spec_from_file_location("crm_showroom_migration_1_5", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.3.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            self._history(lead),
+            [(None, "C", "2026-03-02", self.env.user), ("C", "H", "2026-03-03", self.consultant),
+             ("H", "O", "2026-03-05", self.consultant)],
+        )
 
     def test_history_batch_write(self):
         """One write over opportunities of different grades: a row for each that changed."""

@@ -71,15 +71,31 @@ class ShowroomFunnelReport(models.Model):
 
     @property
     def _table_query(self):
+        # the grades H and O by their (unique) codes, and H's window, as literals: the
+        # planner then joins the history set-based (no subquery per opportunity)
+        grades = {
+            grade.code: grade
+            for grade in self.env["showroom.grade"].sudo().with_context(active_test=False).search(
+                [("code", "in", ("H", "O"))]
+            )
+        }
+        grade_h, grade_o = grades.get("H"), grades.get("O")
         return SQL(
             """
             WITH %(company_day)s,
-                 grade_h AS (SELECT id, order_window_days FROM showroom_grade WHERE code = 'H'),
                  entered_h AS (
                     SELECT DISTINCT ON (hist.lead_id) hist.lead_id, hist.date, hist.day
                       FROM showroom_grade_history hist
-                      JOIN grade_h ON grade_h.id = hist.new_grade_id
+                     WHERE hist.new_grade_id = %(grade_h)s
                   ORDER BY hist.lead_id, hist.date, hist.id
+                 ),
+                 h_to_o AS (
+                    SELECT DISTINCT entered_h.lead_id
+                      FROM entered_h
+                      JOIN showroom_grade_history moved
+                        ON moved.lead_id = entered_h.lead_id AND moved.new_grade_id = %(grade_o)s
+                       AND moved.date >= entered_h.date AND moved.day <= entered_h.day + %(window)s
+                     WHERE %(window)s > 0
                  )
             SELECT lead.id, lead.id AS lead_id,
                    (lead.create_date AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(company_day.tz, %(default_tz)s))::date
@@ -88,35 +104,30 @@ class ShowroomFunnelReport(models.Model):
                    lead.showroom_grade_id AS grade_id, lead.showroom_channel_id AS channel_id,
                    lead.showroom_product_id AS product_id, product.product_tmpl_id,
                    lead.state_id, lead.city_id, lead.city,
-                   CASE WHEN won.won THEN 'won' WHEN lead.active THEN 'open' ELSE 'lost' END AS status,
+                   CASE WHEN lead.active AND stage.is_won THEN 'won' WHEN lead.active THEN 'open' ELSE 'lost' END
+                       AS status,
                    entered_h.day AS h_date,
                    1 AS opportunity_count,
-                   won.won::int AS won_count,
-                   CASE WHEN won.won THEN 100.0 ELSE 0.0 END AS conversion_rate,
+                   (lead.active AND COALESCE(stage.is_won, FALSE))::int AS won_count,
+                   CASE WHEN lead.active AND stage.is_won THEN 100.0 ELSE 0.0 END AS conversion_rate,
                    (entered_h.lead_id IS NOT NULL)::int AS entered_h_count,
-                   in_time.ok::int AS h_to_o_count,
-                   CASE WHEN entered_h.lead_id IS NOT NULL THEN in_time.ok::int * 100.0 END AS h_to_o_rate
+                   (h_to_o.lead_id IS NOT NULL)::int AS h_to_o_count,
+                   CASE WHEN entered_h.lead_id IS NOT NULL
+                        THEN CASE WHEN h_to_o.lead_id IS NOT NULL THEN 100.0 ELSE 0.0 END END AS h_to_o_rate
               FROM crm_lead lead
               JOIN crm_team team ON team.id = lead.team_id AND team.is_showroom
          LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
          LEFT JOIN product_product product ON product.id = lead.showroom_product_id
          LEFT JOIN company_day ON company_day.company_id = COALESCE(lead.company_id, team.company_id)
          LEFT JOIN entered_h ON entered_h.lead_id = lead.id
-         LEFT JOIN grade_h ON TRUE
-             CROSS JOIN LATERAL (SELECT lead.active AND COALESCE(stage.is_won, FALSE) AS won) won
-             CROSS JOIN LATERAL (
-                    SELECT entered_h.lead_id IS NOT NULL AND grade_h.order_window_days > 0 AND EXISTS (
-                        SELECT 1
-                          FROM showroom_grade_history moved
-                          JOIN showroom_grade grade_o ON grade_o.id = moved.new_grade_id AND grade_o.code = 'O'
-                         WHERE moved.lead_id = lead.id AND moved.date >= entered_h.date
-                           AND moved.day <= entered_h.day + grade_h.order_window_days
-                    ) AS ok
-             ) in_time
+         LEFT JOIN h_to_o ON h_to_o.lead_id = lead.id
              WHERE lead.type = 'opportunity'
             """,
             company_day=self.env["res.company"]._showroom_company_day_sql(),
             default_tz=self.env.company._showroom_tz_name(),
+            grade_h=grade_h.id if grade_h else None,
+            grade_o=grade_o.id if grade_o else None,
+            window=grade_h.order_window_days if grade_h else 0,
         )
 
     # ------------------------------------------------------------

@@ -228,6 +228,24 @@ class TestReportsFunnel(ShowroomVehicleCase):
         self.assertEqual({str(day): figures[3] for day, figures in by_h_day.items() if day},
                          {"2026-03-03": 3})
 
+    def test_funnel_by_company(self):
+        """Each company counts in its own showroom day; a manager sees their companies only."""
+        other_company = self.env["res.company"].create({"name": "Berlin Showroom", "showroom_tz": "Europe/Berlin"})
+        self.env.user.company_ids |= other_company
+        other_team = self.env["crm.team"].create(
+            {"name": "Berlin", "is_showroom": True, "company_id": other_company.id}
+        )
+        there = self._create_lead(
+            mobile="13800138011", team_id=other_team.id, company_id=other_company.id, user_id=self.env.user.id
+        )
+        here = self._create_lead(mobile="13800138012")
+        for lead in there | here:
+            self._set_create_date(lead, APRIL_IN_SHANGHAI)  # 2026-03-31 20:30 in Berlin
+        Report = self.env["showroom.funnel.report"]
+        rows = Report.search([("lead_id", "in", (there | here).ids)])
+        self.assertEqual({row.lead_id: str(row.date) for row in rows}, {there: "2026-03-31", here: "2026-04-01"})
+        self.assertEqual(Report.with_user(self.manager).search([("lead_id", "in", (there | here).ids)]).lead_id, here)
+
     # ------------------------------------------------------------
     # SALES COMPOSITION
     # ------------------------------------------------------------

@@ -63,7 +63,10 @@ def seed(env, *, leads, consultants, activities):
     users = users[:consultants]
     models_ = env["product.template"].search([("name", "like", "Bench Model %")], order="id")
     models_ |= env["product.template"].create(
-        [{"name": f"Bench Model {i}", "is_vehicle": True, "list_price": 100000 + 10000 * i} for i in range(len(models_), 5)]
+        [
+            {"name": f"Bench Model {i}", "is_vehicle": True, "list_price": 100000 + 10000 * i}
+            for i in range(len(models_), 5)
+        ]
     )
     products = models_.product_variant_ids
     channels = env["showroom.source.channel"].search([], limit=4)
@@ -76,11 +79,24 @@ def seed(env, *, leads, consultants, activities):
     stage = env["crm.stage"].search([("is_won", "=", False)], limit=1)
     env.flush_all()
     params = {
-        "team": team.id, "users": users.ids, "nusers": len(users), "stage": stage.id, "won_stage": won_stage.id,
-        "company": company.id, "grades": [grade.id for grade in grades.values()], "ngrades": len(grades),
-        "channels": channels.ids, "nchannels": len(channels), "products": products.ids, "nproducts": len(products),
-        "counties": counties.ids, "ncounties": len(counties), "tag": SEED_TAG, "leads": leads,
-        "h": grades["H"].id, "o": grades["O"].id,
+        "team": team.id,
+        "users": users.ids,
+        "nusers": len(users),
+        "stage": stage.id,
+        "won_stage": won_stage.id,
+        "company": company.id,
+        "grades": [grade.id for grade in grades.values()],
+        "ngrades": len(grades),
+        "channels": channels.ids,
+        "nchannels": len(channels),
+        "products": products.ids,
+        "nproducts": len(products),
+        "counties": counties.ids,
+        "ncounties": len(counties),
+        "tag": SEED_TAG,
+        "leads": leads,
+        "h": grades["H"].id,
+        "o": grades["O"].id,
     }
     # opportunities over the last 400 days; every 5th won
     cr.execute(
@@ -111,7 +127,8 @@ def seed(env, *, leads, consultants, activities):
             SELECT id, showroom_grade_id, %(h)s, create_date + interval '1 day', user_id FROM lead WHERE n %% 3 = 0
             UNION ALL
             SELECT id, %(h)s, %(o)s,
-                   create_date + interval '1 day' + CASE WHEN n %% 2 = 0 THEN interval '5 days' ELSE interval '10 days' END,
+                   create_date + interval '1 day'
+                       + CASE WHEN n %% 2 = 0 THEN interval '5 days' ELSE interval '10 days' END,
                    user_id
               FROM lead WHERE n %% 3 = 0
         )
@@ -177,10 +194,16 @@ def naive_figures(env, team):
     figures = Counter()
     window = env["showroom.grade"].search([("code", "=", "H")]).order_window_days
     History = env["showroom.grade.history"]
-    leads = env["crm.lead"].with_context(active_test=False).search([("team_id", "=", team.id), ("type", "=", "opportunity")])
+    leads = (
+        env["crm.lead"]
+        .with_context(active_test=False)
+        .search([("team_id", "=", team.id), ("type", "=", "opportunity")])
+    )
     for lead in leads:
         won = lead.active and lead.stage_id.is_won
-        entered_h = History.search([("lead_id", "=", lead.id), ("new_grade_id.code", "=", "H")], order="date, id", limit=1)
+        entered_h = History.search(
+            [("lead_id", "=", lead.id), ("new_grade_id.code", "=", "H")], order="date, id", limit=1
+        )
         in_time = bool(
             entered_h
             and window
@@ -193,11 +216,18 @@ def naive_figures(env, team):
                 ]
             )
         )
-        for group, key in (("channel_id", lead.showroom_channel_id), ("user_id", lead.user_id),
-                           ("grade_id", lead.showroom_grade_id)):
-            for measure, value in (("opportunity_count", 1), ("won_count", won), ("entered_h_count", bool(entered_h)),
-                                   ("h_to_o_count", in_time)):
-                figures["funnel", group, key.id, measure] += int(value)
+        for group, key in (
+            ("channel_id", lead.showroom_channel_id),
+            ("user_id", lead.user_id),
+            ("grade_id", lead.showroom_grade_id),
+        ):
+            for name, value in (
+                ("opportunity_count", 1),
+                ("won_count", won),
+                ("entered_h_count", bool(entered_h)),
+                ("h_to_o_count", in_time),
+            ):
+                figures["funnel", group, key.id, name] += int(value)
     orders = env["sale.order"].search([("opportunity_id", "in", leads.ids), ("state", "=", "sale")])
     for order in orders:
         lead = order.opportunity_id
@@ -220,12 +250,15 @@ def report_figures(env, team, timings):
     """The reports as their pivots read them, each read timed."""
     figures = Counter()
     reads = [("funnel", "showroom.funnel.report", group, FUNNEL_MEASURES) for group in FUNNEL_GROUPS]
-    reads += [("composition", "showroom.sale.composition.report", group, ("quantity:sum",)) for group in COMPOSITION_GROUPS]
+    reads += [
+        ("composition", "showroom.sale.composition.report", group, ("quantity:sum",)) for group in COMPOSITION_GROUPS
+    ]
     for kind, model, group, measures in reads:
         (rows, seconds, _queries) = measure(
-            env, lambda env, model=model, group=group, measures=measures: env[model].read_group(
+            env,
+            lambda env, model=model, group=group, measures=measures: env[model].read_group(
                 [("team_id", "=", team.id)], list(measures), [group], lazy=False
-            )
+            ),
         )
         timings[f"{kind} by {group}"].append(seconds)
         for row in rows:
@@ -280,7 +313,9 @@ def main():
         print(f"  {name:<32} {statistics.median(seconds):6.3f} s")
     slowest_name, slowest = max(((name, statistics.median(s)) for name, s in timings.items()), key=lambda t: t[1])
     total = statistics.median(totals)
-    print(f"reports    : {total:8.2f} s  {max(queries):>9,} queries for {len(timings)} reads (median of {args.runs} runs)")
+    print(
+        f"reports    : {total:8.2f} s  {max(queries):>9,} queries for {len(timings)} reads (median of {args.runs} runs)"
+    )
     same = figures == naive
     print(
         f"RESULT funnel and composition on {args.leads:,} opportunities, {args.activities:,} activities: "

@@ -28,16 +28,14 @@ class ShowroomFunnelReport(models.Model):
     user_id = fields.Many2one("res.users", string="Consultant", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    grade_id = fields.Many2one("showroom.grade", string="Grade", readonly=True)
+    grade_id = fields.Many2one("showroom.grade", readonly=True)
     channel_id = fields.Many2one("showroom.source.channel", string="Source channel", readonly=True)
     product_id = fields.Many2one("product.product", string="Car wanted", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Model", readonly=True)
     state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
     city_id = fields.Many2one("res.city", string="County / District", readonly=True)
     city = fields.Char(readonly=True)
-    status = fields.Selection(
-        [("open", "Open"), ("won", "Won"), ("lost", "Lost")], string="Status", readonly=True
-    )
+    status = fields.Selection([("open", "Open"), ("won", "Won"), ("lost", "Lost")], readonly=True)
     h_date = fields.Date(string="Entered H on", readonly=True)
     opportunity_count = fields.Integer(string="Opportunities", readonly=True)
     won_count = fields.Integer(string="Won", readonly=True)
@@ -59,8 +57,19 @@ class ShowroomFunnelReport(models.Model):
 
     _depends = {
         "crm.lead": [
-            "type", "active", "team_id", "stage_id", "user_id", "company_id", "create_date", "showroom_grade_id",
-            "showroom_channel_id", "showroom_product_id", "state_id", "city_id", "city",
+            "type",
+            "active",
+            "team_id",
+            "stage_id",
+            "user_id",
+            "company_id",
+            "create_date",
+            "showroom_grade_id",
+            "showroom_channel_id",
+            "showroom_product_id",
+            "state_id",
+            "city_id",
+            "city",
         ],
         "crm.team": ["is_showroom", "company_id"],
         "crm.stage": ["is_won"],
@@ -75,9 +84,10 @@ class ShowroomFunnelReport(models.Model):
         # planner then joins the history set-based (no subquery per opportunity)
         grades = {
             grade.code: grade
-            for grade in self.env["showroom.grade"].sudo().with_context(active_test=False).search(
-                [("code", "in", ("H", "O"))]
-            )
+            for grade in self.env["showroom.grade"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("code", "in", ("H", "O"))])
         }
         grade_h, grade_o = grades.get("H"), grades.get("O")
         return SQL(

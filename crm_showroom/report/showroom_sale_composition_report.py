@@ -45,11 +45,26 @@ class ShowroomSaleCompositionReport(models.Model):
     amount = fields.Monetary(string="Untaxed amount", readonly=True)
 
     _depends = {
-        "sale.order": ["state", "date_order", "user_id", "team_id", "company_id", "partner_id", "opportunity_id",
-                       "currency_rate"],
+        "sale.order": [
+            "state",
+            "date_order",
+            "user_id",
+            "team_id",
+            "company_id",
+            "partner_id",
+            "opportunity_id",
+            "currency_rate",
+        ],
         "sale.order.line": ["order_id", "product_id", "product_uom_qty", "qty_delivered", "price_subtotal"],
-        "crm.lead": ["team_id", "showroom_grade_id", "showroom_grade_before_order_id", "showroom_channel_id",
-                     "state_id", "city_id", "city"],
+        "crm.lead": [
+            "team_id",
+            "showroom_grade_id",
+            "showroom_grade_before_order_id",
+            "showroom_channel_id",
+            "state_id",
+            "city_id",
+            "city",
+        ],
         "crm.team": ["is_showroom"],
         "product.product": ["product_tmpl_id"],
         "product.template": ["is_vehicle"],

@@ -64,9 +64,7 @@ class TestReportsFunnel(ShowroomVehicleCase):
         * referral, consultant 2: L4 (B, ordered 2 red cars on 2026-04-01 in Shanghai,
           won), L5 (C, lost)."""
         leads = {}
-        leads["L1"] = self._create_lead(
-            showroom_grade_id=self.grades["A"].id, showroom_product_id=self.suv_white.id
-        )
+        leads["L1"] = self._create_lead(showroom_grade_id=self.grades["A"].id, showroom_product_id=self.suv_white.id)
         with freeze_time(H_DAY):
             leads["L1"].with_user(self.consultant).write({"showroom_grade_id": self.grades["H"].id})
             leads["L2"] = self._create_lead(
@@ -80,15 +78,22 @@ class TestReportsFunnel(ShowroomVehicleCase):
             "city_id": self.other_county.id,
         }
         leads["L4"] = self._create_lead(
-            mobile="13800138004", showroom_grade_id=self.grades["B"].id, showroom_product_id=self.suv_red.id,
+            mobile="13800138004",
+            showroom_grade_id=self.grades["B"].id,
+            showroom_product_id=self.suv_red.id,
             **referral,
         )
         leads["L5"] = self._create_lead(mobile="13800138005", showroom_grade_id=self.grades["C"].id, **referral)
         leads["L7"] = self._create_lead(mobile="13800138007", showroom_grade_id=self.grades["N"].id)
         self._set_create_date(leads["L7"], APRIL_IN_SHANGHAI)
         leads["plain"] = self._create_lead(mobile="13800138009", team_id=self.plain_team.id)
-        for key, when in (("L1", "2026-03-02 02:00:00"), ("L2", H_DAY), ("L3", H_DAY), ("L4", "2026-03-02 02:00:00"),
-                          ("L5", "2026-03-02 02:00:00")):
+        for key, when in (
+            ("L1", "2026-03-02 02:00:00"),
+            ("L2", H_DAY),
+            ("L3", H_DAY),
+            ("L4", "2026-03-02 02:00:00"),
+            ("L5", "2026-03-02 02:00:00"),
+        ):
             self._set_create_date(leads[key], when)
         with freeze_time(O_SEVENTH_DAY):
             self._confirm(leads["L1"], self.suv_white)
@@ -118,8 +123,10 @@ class TestReportsFunnel(ShowroomVehicleCase):
         # import (base_import and RPC load) goes through write
         xmlid = lead._export_rows([["id"]])[0][0]
         with freeze_time("2026-03-04 02:00:00"):
-            result = self.env["crm.lead"].with_user(self.manager).load(
-                ["id", "showroom_grade_id/.id"], [[xmlid, str(self.grades["B"].id)]]
+            result = (
+                self.env["crm.lead"]
+                .with_user(self.manager)
+                .load(["id", "showroom_grade_id/.id"], [[xmlid, str(self.grades["B"].id)]])
             )
         self.assertFalse(result["messages"])
         self.assertEqual(self._history(lead)[-1], ("H", "B", "2026-03-04", self.manager))
@@ -146,8 +153,11 @@ class TestReportsFunnel(ShowroomVehicleCase):
         self.env.invalidate_all()
         self.assertEqual(
             self._history(lead),
-            [(None, "C", "2026-03-02", self.env.user), ("C", "H", "2026-03-03", self.consultant),
-             ("H", "O", "2026-03-05", self.consultant)],
+            [
+                (None, "C", "2026-03-02", self.env.user),
+                ("C", "H", "2026-03-03", self.consultant),
+                ("H", "O", "2026-03-05", self.consultant),
+            ],
         )
 
     def test_history_batch_write(self):
@@ -156,8 +166,9 @@ class TestReportsFunnel(ShowroomVehicleCase):
         leads |= self._create_lead(mobile="13800138003", showroom_grade_id=self.grades["H"].id)
         leads.write({"showroom_grade_id": self.grades["H"].id})
         moves = self.History.search([("lead_id", "in", leads.ids), ("old_grade_id", "!=", False)])
-        self.assertEqual(sorted(moves.mapped(lambda row: (row.old_grade_id.code, row.new_grade_id.code))),
-                         [("A", "H"), ("B", "H")])
+        self.assertEqual(
+            sorted(moves.mapped(lambda row: (row.old_grade_id.code, row.new_grade_id.code))), [("A", "H"), ("B", "H")]
+        )
         self.assertEqual(moves.company_id, self.company)
         self.assertEqual(moves.team_id, self.team)
 
@@ -166,7 +177,9 @@ class TestReportsFunnel(ShowroomVehicleCase):
         mine = self.History.with_user(self.consultant).search([])
         self.assertEqual(set(mine.lead_id.ids), {leads[key].id for key in ("L1", "L2", "L3", "L7", "plain")})
         self.assertEqual(
-            self.History.with_user(self.manager).search_count([("lead_id", "in", [lead.id for lead in leads.values()])]),
+            self.History.with_user(self.manager).search_count(
+                [("lead_id", "in", [lead.id for lead in leads.values()])]
+            ),
             # creations (7) + L1 A→H + L1, L2, L4 → O
             7 + 1 + 3,
         )
@@ -179,13 +192,21 @@ class TestReportsFunnel(ShowroomVehicleCase):
 
     def _funnel(self, groupby, user=None, domain=()):
         Report = self.env["showroom.funnel.report"].with_user(user or self.manager)
-        measures = ["opportunity_count:sum", "won_count:sum", "conversion_rate:avg", "entered_h_count:sum",
-                    "h_to_o_count:sum", "h_to_o_rate:avg"]
+        measures = [
+            "opportunity_count:sum",
+            "won_count:sum",
+            "conversion_rate:avg",
+            "entered_h_count:sum",
+            "h_to_o_count:sum",
+            "h_to_o_rate:avg",
+        ]
         groupby = [groupby] if groupby else []
         figures = {}
         for row in Report._read_group([("team_id", "=", self.team.id), *domain], groupby, measures):
             key = row[0] if groupby else None
-            figures[key] = tuple(round(value, 2) if isinstance(value, float) else value for value in row[len(groupby):])
+            figures[key] = tuple(
+                round(value, 2) if isinstance(value, float) else value for value in row[len(groupby) :]
+            )
         return figures
 
     def test_funnel_figures(self):
@@ -199,8 +220,9 @@ class TestReportsFunnel(ShowroomVehicleCase):
         self.assertEqual(by_user[self.consultant][:3], (4, 1, 25.0))
         self.assertEqual(by_user[self.consultant_2][:3], (2, 1, 50.0))
         by_grade = self._funnel("grade_id")
-        self.assertEqual({grade.code: figures[0] for grade, figures in by_grade.items()},
-                         {"O": 3, "H": 1, "C": 1, "N": 1})
+        self.assertEqual(
+            {grade.code: figures[0] for grade, figures in by_grade.items()}, {"O": 3, "H": 1, "C": 1, "N": 1}
+        )
         by_model = self._funnel("product_tmpl_id")
         self.assertEqual(by_model[self.suv][:2], (3, 2))
         by_county = self._funnel("city_id")
@@ -222,11 +244,11 @@ class TestReportsFunnel(ShowroomVehicleCase):
     def test_funnel_periods_are_showroom_days(self):
         self._build_funnel()
         by_month = self._funnel("date:month")
-        self.assertEqual({str(month): figures[0] for month, figures in by_month.items()},
-                         {"2026-03-01": 5, "2026-04-01": 1})
+        self.assertEqual(
+            {str(month): figures[0] for month, figures in by_month.items()}, {"2026-03-01": 5, "2026-04-01": 1}
+        )
         by_h_day = self._funnel("h_date:day")
-        self.assertEqual({str(day): figures[3] for day, figures in by_h_day.items() if day},
-                         {"2026-03-03": 3})
+        self.assertEqual({str(day): figures[3] for day, figures in by_h_day.items() if day}, {"2026-03-03": 3})
 
     def test_funnel_by_company(self):
         """Each company counts in its own showroom day; a manager sees their companies only."""
@@ -264,44 +286,59 @@ class TestReportsFunnel(ShowroomVehicleCase):
         price_white = self._showroom_price(self.suv_white)
         price_red = self._showroom_price(self.suv_red)
         by_grade = self._composition("grade_id")
-        self.assertEqual({grade.code: figures for grade, figures in by_grade.items()},
-                         {"H": (2.0, 2 * price_white), "B": (2.0, 2 * price_red)})
+        self.assertEqual(
+            {grade.code: figures for grade, figures in by_grade.items()},
+            {"H": (2.0, 2 * price_white), "B": (2.0, 2 * price_red)},
+        )
         self.assertEqual(self._composition("product_tmpl_id"), {self.suv: (4.0, 2 * (price_white + price_red))})
-        self.assertEqual(self._composition("product_id"),
-                         {self.suv_white: (2.0, 2 * price_white), self.suv_red: (2.0, 2 * price_red)})
-        self.assertEqual(self._composition("city_id"),
-                         {self.county: (2.0, 2 * price_white), self.other_county: (2.0, 2 * price_red)})
+        self.assertEqual(
+            self._composition("product_id"),
+            {self.suv_white: (2.0, 2 * price_white), self.suv_red: (2.0, 2 * price_red)},
+        )
+        self.assertEqual(
+            self._composition("city_id"), {self.county: (2.0, 2 * price_white), self.other_county: (2.0, 2 * price_red)}
+        )
         self.assertEqual(self._composition("state_id"), {self.hebei: (4.0, 2 * (price_white + price_red))})
         # consultants: their own contracts
-        self.assertEqual(self._composition("user_id", user=self.consultant),
-                         {self.consultant: (2.0, 2 * price_white)})
+        self.assertEqual(self._composition("user_id", user=self.consultant), {self.consultant: (2.0, 2 * price_white)})
 
     def test_composition_periods_are_showroom_days(self):
         """A contract confirmed on 2026-03-31 at 18:30 UTC is April's in Shanghai; one
         at 16:30 UTC on 03-10 is the 11th's."""
         self._build_funnel()
         by_month = self._composition("date:month")
-        self.assertEqual({str(month): figures[0] for month, figures in by_month.items()},
-                         {"2026-03-01": 2.0, "2026-04-01": 2.0})
+        self.assertEqual(
+            {str(month): figures[0] for month, figures in by_month.items()}, {"2026-03-01": 2.0, "2026-04-01": 2.0}
+        )
         by_day = self._composition("date:day")
-        self.assertEqual({str(day): figures[0] for day, figures in by_day.items()},
-                         {"2026-03-10": 1.0, "2026-03-11": 1.0, "2026-04-01": 2.0})
+        self.assertEqual(
+            {str(day): figures[0] for day, figures in by_day.items()},
+            {"2026-03-10": 1.0, "2026-03-11": 1.0, "2026-04-01": 2.0},
+        )
         april = self._composition("grade_id", domain=[("date", ">=", "2026-04-01"), ("date", "<", "2026-05-01")])
         self.assertEqual({grade.code: figures[0] for grade, figures in april.items()}, {"B": 2.0})
 
     def test_print(self):
         self._build_funnel()
         funnel = self.env["showroom.funnel.report"].with_user(self.manager).search([("team_id", "=", self.team.id)])
-        html = self.env["ir.actions.report"].with_user(self.manager)._render_qweb_html(
-            "crm_showroom.action_report_showroom_funnel", funnel.ids
-        )[0].decode()
-        self.assertIn("H→O in time", html)
-        composition = self.env["showroom.sale.composition.report"].with_user(self.manager).search(
-            [("team_id", "=", self.team.id)]
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html("crm_showroom.action_report_showroom_funnel", funnel.ids)[0]
+            .decode()
         )
-        html = self.env["ir.actions.report"].with_user(self.manager)._render_qweb_html(
-            "crm_showroom.action_report_showroom_sale_composition", composition.ids
-        )[0].decode()
+        self.assertIn("H→O in time", html)
+        composition = (
+            self.env["showroom.sale.composition.report"]
+            .with_user(self.manager)
+            .search([("team_id", "=", self.team.id)])
+        )
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html("crm_showroom.action_report_showroom_sale_composition", composition.ids)[0]
+            .decode()
+        )
         self.assertIn(composition.order_id[:1].name, html)
 
     def _showroom_price(self, product):

@@ -19,7 +19,9 @@ _logger = logging.getLogger(__name__)
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
-    cr.execute("UPDATE showroom_grade SET order_window_days = 7 WHERE code = 'H' AND COALESCE(order_window_days, 0) = 0")
+    cr.execute(
+        "UPDATE showroom_grade SET order_window_days = 7 WHERE code = 'H' AND COALESCE(order_window_days, 0) = 0"
+    )
     cr.execute(
         SQL(
             """

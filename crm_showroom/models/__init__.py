@@ -39,3 +39,4 @@ from . import showroom_spot_check
 from . import ir_module_module
 from . import ir_rule
 from . import showroom_competitor
+from . import showroom_grade_history

@@ -433,6 +433,7 @@ class CrmLead(models.Model):
             open_leads._showroom_create_followups(kind="first")
         leads._showroom_apply_campaigns(created=fields.Datetime.now())
         leads._showroom_record_holders(default_reason="created")
+        leads._showroom_log_grade_changes({})
         return leads
 
     def write(self, vals):
@@ -444,8 +445,11 @@ class CrmLead(models.Model):
             self.filtered("active")._showroom_close_followups("lost")
         restored = self.filtered(lambda lead: not lead.active) if vals.get("active") else self.browse()
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
+        grades_before = {lead.id: lead.showroom_grade_id for lead in self} if "showroom_grade_id" in vals else None
         result = super().write(vals)
         restored._showroom_reset_lost_request()
+        if grades_before is not None:
+            self._showroom_log_grade_changes(grades_before)
         if "mobile" in vals or "team_id" in vals or "country_id" in vals:
             self._showroom_normalize_mobile()
         if "stage_id" in vals:
@@ -1165,3 +1169,17 @@ class CrmLead(models.Model):
                     "showroom_lost_competitor_id": False,
                 }
             )
+
+    # ------------------------------------------------------------
+    # GRADE HISTORY (R3, G6)
+    # ------------------------------------------------------------
+
+    def _showroom_log_grade_changes(self, grades_before):
+        """Every change of the grade leaves its ``showroom.grade.history`` row (R3,
+        G6), written here from ``create`` and ``write`` so that no door (form,
+        import, RPC, order confirmation) skips it: ``grades_before`` maps the ids of
+        ``self`` to their grade before the write (absent: created, no grade before)."""
+        Grade = self.env["showroom.grade"]
+        self.env["showroom.grade.history"]._showroom_record(
+            (lead, grades_before.get(lead.id, Grade), lead.showroom_grade_id) for lead in self
+        )

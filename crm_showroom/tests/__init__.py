@@ -41,3 +41,4 @@ from . import test_lost_approval
 from . import test_competitor
 from . import test_ui_tour_lost
 from . import test_assignment
+from . import test_reports_funnel

@@ -131,6 +131,9 @@ class MailActivity(models.Model):
         readonly=True,
         help="Last day of the activity's window (day-of-month window date rule of its plan).",
     )
+    # G6: when a follow-up was marked done (``date_done`` is only its day), for the
+    # compliance report's hours to the first follow-up
+    showroom_done_at = fields.Datetime(string="Done at", readonly=True, copy=False)
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -355,6 +358,8 @@ class MailActivity(models.Model):
             messages, next_activities = super(MailActivity, others)._action_done(
                 feedback=feedback, attachment_ids=attachment_ids
             )
+        # sudo: the moment is recorded as part of marking done, which the user may do
+        followups.sudo().write({"showroom_done_at": fields.Datetime.now()})
         being_done = self.env.cr.precommit.data.setdefault(DONE_FOLLOWUPS_KEY, set())
         being_done.update(followups.ids)
         try:

@@ -38,3 +38,5 @@ from . import test_company_settings
 from . import test_rule_definitions
 from . import test_screens
 from . import test_compliance_report
+from . import test_dashboard
+from . import test_ui_tour_dashboard

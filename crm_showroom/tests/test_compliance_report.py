@@ -45,7 +45,11 @@ class TestComplianceReport(ShowroomCase):
             with freeze_time(registered):
                 lead = cls._create_lead(name=f"Compliance {name}", user_id=user.id)
                 cls.env.flush_all()
-            cls.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [registered, lead.id])
+            cls.env.cr.execute(
+                "UPDATE crm_lead SET create_date = %s, showroom_registered_at = %s WHERE id = %s",
+                [registered, registered, lead.id],
+            )
+            lead.invalidate_recordset()
             cls.leads[name] = lead
         cls.first = {name: cls._open_followups(lead) for name, lead in cls.leads.items()}
         for name, done_at, reasons in (

@@ -63,8 +63,15 @@ class ShowroomFollowupComplianceReport(models.Model):
 
     _depends = {
         "mail.activity": [
-            "res_model", "res_id", "active", "activity_type_id", "user_id", "date_deadline", "date_done",
-            "showroom_first_followup_hours", "showroom_closed_reason",
+            "res_model",
+            "res_id",
+            "active",
+            "activity_type_id",
+            "user_id",
+            "date_deadline",
+            "date_done",
+            "showroom_first_followup_hours",
+            "showroom_closed_reason",
         ],
         "mail.activity.type": ["is_showroom_followup"],
         "crm.lead": ["company_id", "team_id"],

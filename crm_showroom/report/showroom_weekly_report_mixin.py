@@ -39,14 +39,17 @@ class ShowroomWeeklyReportMixin(models.AbstractModel):
             raise NotImplementedError(_("Unsupported search on the period."))
         periods = [value] if operator == "=" else list(value)
         offsets = {"this_week": 0, "last_week": 7}
-        return expression.OR(
-            [
-                [("company_id", "=", company_id), ("week_start", "=", monday - timedelta(days=offsets[period]))]
-                for company_id, monday in self._showroom_company_mondays().items()
-                for period in periods
-                if period in offsets
-            ]
-        ) or expression.FALSE_DOMAIN
+        return (
+            expression.OR(
+                [
+                    [("company_id", "=", company_id), ("week_start", "=", monday - timedelta(days=offsets[period]))]
+                    for company_id, monday in self._showroom_company_mondays().items()
+                    for period in periods
+                    if period in offsets
+                ]
+            )
+            or expression.FALSE_DOMAIN
+        )
 
     @api.model
     def _showroom_company_mondays(self):

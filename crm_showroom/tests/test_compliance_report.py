@@ -141,7 +141,9 @@ class TestComplianceReport(ShowroomCase):
         self.assertFalse(followups["late"])
         self.assertEqual(followups["missing"], self.first["L3"])
         late = self._rows()[WEEK_2].with_context(showroom_figure="late").action_open_followups()
-        self.assertEqual(self.env["mail.activity"].with_context(active_test=False).search(late["domain"]), self.first["L2"])
+        self.assertEqual(
+            self.env["mail.activity"].with_context(active_test=False).search(late["domain"]), self.first["L2"]
+        )
 
     @freeze_time("2026-03-10 04:00:00")
     def test_feedback_reasons_most_heard(self):
@@ -168,8 +170,10 @@ class TestComplianceReport(ShowroomCase):
     @freeze_time("2026-03-10 04:00:00")
     def test_manager_prints_the_selection(self):
         rows = self.Report.with_user(self.manager).search([("user_id", "=", self.consultant.id)])
-        html, _kind = self.env["ir.actions.report"].with_user(self.manager)._render_qweb_html(
-            "crm_showroom.report_showroom_followup_compliance", rows.ids
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html("crm_showroom.report_showroom_followup_compliance", rows.ids)
         )
         self.assertIn(self.consultant.name, html.decode())
         self.assertIn("43.5", html.decode())

@@ -28,11 +28,13 @@ class TestShowroomDashboard(ShowroomVehicleCase):
         self.env.flush_all()  # as between two requests
         groupby = [row["fieldName"] for row in pivot["rows"]]
         aggregates = [
-            "__count" if measure["fieldName"] == "__count" else f"{measure['fieldName']}:{Model._fields[measure['fieldName']].aggregator}"
+            "__count"
+            if measure["fieldName"] == "__count"
+            else f"{measure['fieldName']}:{Model._fields[measure['fieldName']].aggregator}"
             for measure in pivot["measures"]
         ]
         groups = Model._read_group(pivot["domain"], groupby, aggregates)
-        return {tuple(group[: len(groupby)]): list(group[len(groupby):]) for group in groups}
+        return {tuple(group[: len(groupby)]): list(group[len(groupby) :]) for group in groups}
 
     def test_dashboard_is_the_managers(self):
         self.assertIn("Showroom", self.dashboard.name)

@@ -35,7 +35,8 @@ def seed_done_followups(env, per_lead, weeks):
     """``per_lead - 1`` done follow-ups on each seeded opportunity, due over the
     last ``weeks`` weeks, done from two days early to three days late (never after
     today); the opportunities registered a week before the first, each one's first done
-    follow-up with its hours since."""
+    follow-up with its hours since. Inserted in the order of their deadlines, as
+    they would have been created over the year (a week's follow-ups lie together)."""
     today = env.company._showroom_today()
     env.cr.execute(
         """
@@ -52,7 +53,8 @@ def seed_done_followups(env, per_lead, weeks):
     CROSS JOIN LATERAL (
                SELECT %(today)s::date - %(days)s + (lead.id * 7 + k * 5 + k * k * 11) %% %(days)s AS deadline
                ) d
-         WHERE lead.referred = %(tag)s;
+         WHERE lead.referred = %(tag)s
+      ORDER BY d.deadline;
         UPDATE mail_activity a
            SET showroom_first_followup_hours = (a.date_done - %(today)s::date + %(days)s + 7) * 24
           FROM (SELECT DISTINCT ON (res_id) id FROM mail_activity

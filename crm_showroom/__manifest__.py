@@ -7,7 +7,7 @@
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "sms", "loyalty"],
+    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "sms", "loyalty", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["holidays", "lunardate"]},
     "data": [
         "security/crm_showroom_security.xml",
@@ -88,6 +88,11 @@
         "report/showroom_sale_composition_report_views.xml",
         "report/showroom_reports_print.xml",
         "views/crm_showroom_menus.xml",
+        # G6: follow-up compliance and the managers' dashboard
+        "security/showroom_compliance_security.xml",
+        "report/showroom_followup_compliance_views.xml",
+        "views/showroom_compliance_menus.xml",
+        "data/showroom_dashboard_data.xml",
     ],
     "demo": [
         "demo/crm_showroom_company_demo.xml",

@@ -131,6 +131,15 @@ class MailActivity(models.Model):
         readonly=True,
         help="Last day of the activity's window (day-of-month window date rule of its plan).",
     )
+    # G6, the follow-up compliance report: its weeks are read by done day (indexed),
+    # and an opportunity's first done follow-up keeps the hours since its registration
+    date_done = fields.Date(index="btree_not_null")
+    showroom_first_followup_hours = fields.Float(
+        string="Hours to first follow-up",
+        readonly=True,
+        copy=False,
+        help="On an opportunity's first done follow-up: the hours from the opportunity's registration to it.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -355,6 +364,7 @@ class MailActivity(models.Model):
             messages, next_activities = super(MailActivity, others)._action_done(
                 feedback=feedback, attachment_ids=attachment_ids
             )
+        followups._showroom_record_first_followup_hours()
         being_done = self.env.cr.precommit.data.setdefault(DONE_FOLLOWUPS_KEY, set())
         being_done.update(followups.ids)
         try:
@@ -370,6 +380,39 @@ class MailActivity(models.Model):
         if calls:
             self.env["showroom.milestone.call"].browse(calls.mapped("res_id"))._register_outcomes(calls)
         return messages, next_activities
+
+    def _showroom_record_first_followup_hours(self):
+        """G6: on the follow-ups among these (being marked done) that are their
+        opportunity's first done one, the hours since the opportunity was
+        registered (``showroom_registered_at``): the compliance report's median."""
+        on_leads = self.filtered(lambda act: act.res_model == "crm.lead" and act.res_id)
+        if not on_leads:
+            return
+        done_before = {
+            res_id
+            for (res_id,) in self.with_context(active_test=False)._read_group(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", on_leads.mapped("res_id")),
+                    ("id", "not in", on_leads.ids),
+                    ("active", "=", False),
+                    ("showroom_closed_reason", "=", False),
+                    *self.env["showroom.followup.mixin"]._showroom_followup_domain(),
+                ],
+                ["res_id"],
+            )
+        }
+        # sudo: the registration time of the opportunities whose follow-ups the user marks done
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False).browse(on_leads.mapped("res_id"))
+        registered = {lead.id: lead.showroom_registered_at or lead.create_date for lead in leads}
+        now = fields.Datetime.now()
+        for followup in on_leads.sorted("id"):
+            if followup.res_id in done_before or not registered.get(followup.res_id):
+                continue
+            done_before.add(followup.res_id)
+            hours = (now - registered[followup.res_id]).total_seconds() / 3600
+            # sudo: the figure is recorded as part of marking done, which the user may do
+            followup.sudo().showroom_first_followup_hours = max(hours, 0.0)
 
     @api.model
     def _showroom_complete_plan_values(self, vals_list, plan_id, plan_date):

@@ -42,3 +42,6 @@ from . import test_competitor
 from . import test_ui_tour_lost
 from . import test_assignment
 from . import test_reports_funnel
+from . import test_compliance_report
+from . import test_dashboard
+from . import test_ui_tour_dashboard

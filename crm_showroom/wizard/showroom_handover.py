@@ -55,6 +55,7 @@ class ShowroomHandover(models.TransientModel):
     )
     mode = fields.Selection(
         [("even", "Split evenly"), ("manual", "By hand")],
+        string="Split",
         required=True,
         default="even",
         help="Split evenly: the items are dealt in turn to the users below, in the order listed. "
@@ -66,13 +67,13 @@ class ShowroomHandover(models.TransientModel):
         domain="[('share', '=', False), ('company_ids', 'in', company_id), ('id', '!=', user_id)]",
         help="Consultants receive opportunities, base customers and vehicles; telemarketing users receive calls.",
     )
-    reason = fields.Text(required=True, help="Logged on every record handed over.")
+    reason = fields.Text(string="Reason", required=True, help="Logged on every record handed over.")
     line_ids = fields.One2many("showroom.handover.line", "handover_id", string="Items")
     opportunity_count = fields.Integer(compute="_compute_counts", string="Opportunities")
     customer_count = fields.Integer(compute="_compute_counts", string="Base customers")
     vehicle_count = fields.Integer(compute="_compute_counts", string="Vehicles")
     call_count = fields.Integer(compute="_compute_counts", string="Calls")
-    activity_count = fields.Integer(compute="_compute_counts", string="Open activities")
+    activity_count = fields.Integer(compute="_compute_counts", string="Open follow-ups")
 
     # ------------------------------------------------------------
     # COMPUTE

@@ -132,7 +132,9 @@ class TestHandover(ShowroomMileageCase):
         self.assertEqual(wizard.mode, "manual")
         self.assertEqual(len(wizard.line_ids), 7)
         self.assertEqual(wizard.line_ids.user_id, self.consultant_2, "the even split is proposed")
-        lead_line = wizard.line_ids.filtered(lambda line: line.kind == "opportunity" and line.res_id == self.origin_lead.id)
+        lead_line = wizard.line_ids.filtered(
+            lambda line: line.kind == "opportunity" and line.res_id == self.origin_lead.id
+        )
         vehicle_line = wizard.line_ids.filtered(lambda line: line.kind == "vehicle")
         (lead_line | vehicle_line).user_id = self.consultant_3
         wizard.action_hand_over()

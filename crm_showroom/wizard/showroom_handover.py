@@ -102,7 +102,13 @@ class ShowroomHandover(models.TransientModel):
             names.update({(kind, record.id): record.display_name for record in records})
         self.env["showroom.handover.line"].create(
             [
-                {"handover_id": self.id, "kind": kind, "res_id": res_id, "name": names[kind, res_id], "user_id": user_id}
+                {
+                    "handover_id": self.id,
+                    "kind": kind,
+                    "res_id": res_id,
+                    "name": names[kind, res_id],
+                    "user_id": user_id,
+                }
                 for kind, by_user in plan.items()
                 for user_id, ids in by_user.items()
                 for res_id in ids

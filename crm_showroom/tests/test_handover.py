@@ -109,6 +109,17 @@ class TestHandover(ShowroomMileageCase):
             self.env["showroom.handover"]._showroom_held_counts(self.consultant)[self.consultant.id],
             "the consultant holds nothing any more",
         )
+        # the holders' history keeps what was done, with the reason
+        history = self.env["showroom.assignment"].search(
+            [
+                ("reason", "=", "handed_over"),
+                "|", ("lead_id", "in", self.leads.ids), ("partner_id", "=", self.customer.id),
+            ]
+        )
+        self.assertEqual(len(history), 6)
+        self.assertEqual(history.user_id, self.consultant_2)
+        self.assertEqual(history.previous_user_id, self.consultant)
+        self.assertEqual(set(history.mapped("note")), {"Li leaves the company on 31 March."})
 
     def test_split_evenly_round_robin(self):
         recipients = self.consultant_3 | self.consultant_2

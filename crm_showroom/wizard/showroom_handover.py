@@ -1,5 +1,3 @@
-from contextlib import nullcontext
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -274,7 +272,7 @@ class ShowroomHandover(models.TransientModel):
         # mail_notrack: the chatter line below says it all, in one batch instead of one tracking message per record;
         # no "you have been assigned" mail per record
         quiet = records.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True)
-        with self._showroom_reason_context():
+        with self.env["showroom.assignment"]._showroom_reason("handed_over", note=self.reason):
             quiet.write({"user_id": user.id})
         activities = self.env["mail.activity"].search(
             [
@@ -372,9 +370,3 @@ class ShowroomHandover(models.TransientModel):
             ),
             self.reason,
         )
-
-    def _showroom_reason_context(self):
-        """The assignment history's reason for the writes of the handover."""
-        if "showroom.assignment" not in self.env:
-            return nullcontext()
-        return self.env["showroom.assignment"]._showroom_reason("handed_over", note=self.reason)

@@ -248,13 +248,15 @@ class TestHandover(ShowroomMileageCase):
         self._wizard(recipient_ids=[(6, 0, self.consultant_2.ids)]).action_hand_over()
         self.consultant.action_archive()
         self.assertFalse(self.consultant.active)
+        with self.assertRaisesRegex(UserError, "Li Consultant holds nothing to hand over"):
+            self._wizard(recipient_ids=[(6, 0, self.consultant_2.ids)]).action_hand_over()
         # a user who never held anything archives as in stock Odoo
         self.tm2.action_archive()
         self.assertFalse(self.tm2.active)
 
     def test_queries_grow_with_batches_not_records(self):
         """Handing over 10 and 40 opportunities (with a follow-up each) in one chunk
-        costs the same number of queries, give or take a few."""
+        costs the same number of queries, give or take a few (93 and 94 when written)."""
         counts = []
         for size in (10, 40):
             leaving = mail_new_test_user(
@@ -274,4 +276,4 @@ class TestHandover(ShowroomMileageCase):
             counts.append(self.env.cr.sql_log_count - before)
             self.assertEqual(wizard.opportunity_count, 0)
         small, large = counts
-        self.assertLessEqual(large - small, 10, f"queries for 10 vs 40+ opportunities: {counts}")
+        self.assertLessEqual(large - small, 3, f"queries for 10 vs 40 opportunities: {counts}")

@@ -198,6 +198,16 @@ class ShowroomHandover(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason of the handover: it is logged on every record handed over."))
         held = self._showroom_held_items()
+        if not any(held.values()) and not self.env["mail.activity"].search_count(
+            self._showroom_followup_domain(self.user_id), limit=1
+        ):
+            raise UserError(
+                _(
+                    "%(user)s holds nothing to hand over in %(company)s.",
+                    user=self.user_id.name,
+                    company=self.company_id.name,
+                )
+            )
         if self.mode == "manual":
             plan = self._showroom_manual_plan(held)
         else:

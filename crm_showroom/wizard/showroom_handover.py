@@ -65,7 +65,7 @@ class ShowroomHandover(models.TransientModel):
         domain="[('share', '=', False), ('company_ids', 'in', company_id), ('id', '!=', user_id)]",
         help="Consultants receive opportunities, base customers and vehicles; telemarketing users receive calls.",
     )
-    reason = fields.Text(string="Reason", required=True, help="Logged on every record handed over.")
+    reason = fields.Text(required=True, help="Logged on every record handed over.")
     line_ids = fields.One2many("showroom.handover.line", "handover_id", string="Items")
     opportunity_count = fields.Integer(compute="_compute_counts", string="Opportunities")
     customer_count = fields.Integer(compute="_compute_counts", string="Base customers")

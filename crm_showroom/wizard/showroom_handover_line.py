@@ -16,7 +16,7 @@ class ShowroomHandoverLine(models.TransientModel):
     _order = "kind, res_id"
 
     handover_id = fields.Many2one("showroom.handover", required=True, ondelete="cascade")
-    kind = fields.Selection(KIND_SELECTION, string="Kind", required=True, readonly=True)
+    kind = fields.Selection(KIND_SELECTION, required=True, readonly=True)
     res_id = fields.Integer(string="Record ID", required=True, readonly=True)
     name = fields.Char(string="Item", readonly=True)
     user_id = fields.Many2one(

@@ -121,6 +121,17 @@ class TestHandover(ShowroomMileageCase):
         self.assertEqual(history.previous_user_id, self.consultant)
         self.assertEqual(set(history.mapped("note")), {"Li leaves the company on 31 March."})
 
+    def test_follow_up_on_a_colleagues_record_moves_too(self):
+        stray = self.other_lead._showroom_schedule_followups(
+            self.followup_type,
+            {self.other_lead.id: date(2026, 3, 12)},
+            {self.other_lead.id: "Covering for Wang"},
+            users={self.other_lead.id: self.consultant},
+        )
+        self._wizard(recipient_ids=[(6, 0, self.consultant_3.ids)]).action_hand_over()
+        self.assertEqual(stray.user_id, self.consultant_3)
+        self.assertEqual(self.other_lead.user_id, self.consultant_2, "the colleague's customer stays theirs")
+
     def test_split_evenly_round_robin(self):
         recipients = self.consultant_3 | self.consultant_2
         self._wizard(recipient_ids=[(6, 0, recipients.ids)]).action_hand_over()
@@ -155,6 +166,16 @@ class TestHandover(ShowroomMileageCase):
         self.assertEqual(self.vehicle_followup.user_id, self.consultant_3)
         self.assertEqual((self.leads - self.origin_lead).user_id, self.consultant_2)
         self.assertEqual(self.customer.user_id, self.consultant_2)
+
+    def test_by_hand_without_recipients(self):
+        wizard = self._wizard(mode="manual")
+        wizard.action_load_lines()
+        self.assertEqual(len(wizard.line_ids), 7)
+        self.assertFalse(wizard.line_ids.user_id, "no proposal without recipients")
+        wizard.line_ids.user_id = self.consultant_3
+        wizard.action_hand_over()
+        self.assertEqual(self.leads.user_id, self.consultant_3)
+        self.assertEqual(self.vehicle_followup.user_id, self.consultant_3)
 
     def test_by_hand_every_line_needs_a_user_with_the_role(self):
         wizard = self._wizard(recipient_ids=[(6, 0, self.consultant_2.ids)])

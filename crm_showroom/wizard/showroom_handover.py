@@ -221,11 +221,13 @@ class ShowroomHandover(models.TransientModel):
         return {kind: sum(len(ids) for ids in by_user.values()) for kind, by_user in plan.items()}
 
     def _showroom_even_plan(self, held, allow_missing=False):
-        """``{kind: {user id: ids}}``: each kind dealt evenly to the recipients with its role."""
+        """``{kind: {user id: ids}}``: each kind dealt evenly to the recipients with
+        its role; ``allow_missing`` (the lines' proposal): items no recipient can
+        take are left without a user (``False``) instead of refused."""
         # an archived recipient is refused by name, not silently left out
-        recipients = self._showroom_check_recipients(
-            self.with_context(active_test=False).recipient_ids.with_env(self.env)
-        )
+        recipients = self.with_context(active_test=False).recipient_ids.with_env(self.env)
+        if recipients or not allow_missing:
+            self._showroom_check_recipients(recipients)
         plan = {}
         for kind, ids in held.items():
             if not ids:
@@ -302,7 +304,7 @@ class ShowroomHandover(models.TransientModel):
         if not strays:
             return
         receivers = self.env["res.users"].browse({user_id for by_user in plan.values() for user_id in by_user})
-        receivers |= self.recipient_ids
+        receivers = self._showroom_check_recipients(receivers | self.recipient_ids)
         kind_by_model = {model: kind for kind, (model, _role) in HELD_KINDS.items()}
         for model, activities in strays.grouped("res_model").items():
             kind = kind_by_model[model]

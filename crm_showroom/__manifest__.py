@@ -2,7 +2,7 @@
     "name": "Showroom CRM",
     "summary": "Car dealership showroom on Odoo CRM: grades, always-open follow-ups with feedback, "
     "vehicles, receivables, base-customer care and campaigns, visit cards, daily inspection and fines",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
@@ -79,6 +79,18 @@
         # handover (G1)
         "wizard/showroom_handover_views.xml",
         "views/res_users_views.xml",
+        # competitors and lost approval (G3)
+        "security/showroom_competitor_security.xml",
+        "data/showroom_competitor_data.xml",
+        "data/showroom_lost_data.xml",
+        "wizard/showroom_lost_views.xml",
+        "views/showroom_competitor_views.xml",
+        "views/crm_lead_lost_views.xml",
+        "security/showroom_reports_security.xml",
+        "views/showroom_grade_history_views.xml",
+        "report/showroom_funnel_report_views.xml",
+        "report/showroom_sale_composition_report_views.xml",
+        "report/showroom_reports_print.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [

@@ -37,5 +37,9 @@ from . import test_ui_tour_fines
 from . import test_company_settings
 from . import test_rule_definitions
 from . import test_screens
+from . import test_lost_approval
+from . import test_competitor
+from . import test_ui_tour_lost
 from . import test_assignment
 from . import test_handover
+from . import test_reports_funnel

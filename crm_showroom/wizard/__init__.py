@@ -10,3 +10,5 @@ from . import showroom_inspection_run
 # Handover (G1)
 from . import showroom_handover
 from . import showroom_handover_line
+from . import crm_lead_lost
+from . import showroom_lost_reject

@@ -19,6 +19,7 @@
         "security/showroom_care_security.xml",
         "security/showroom_fines_security.xml",
         "security/showroom_assignment_security.xml",
+        "security/showroom_handover_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
         "data/showroom_feedback_reason_data.xml",
@@ -75,6 +76,9 @@
         "report/showroom_fine_statement_views.xml",
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
+        # handover (G1)
+        "wizard/showroom_handover_views.xml",
+        "views/res_users_views.xml",
         # competitors and lost approval (G3)
         "security/showroom_competitor_security.xml",
         "data/showroom_competitor_data.xml",

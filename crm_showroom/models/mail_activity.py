@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, format_list
 
+from odoo.addons.mail.models.mail_activity import MailActivity as MailActivityBase
+
 from ..tools.text import is_blank
 from .showroom_milestone_call import OUTCOMES as CALL_OUTCOMES
 
@@ -604,6 +606,32 @@ class MailActivity(models.Model):
             "showroom_reviewed_by_id": self.env.uid,
             "showroom_reviewed_date": fields.Datetime.now(),
         }
+
+    def _showroom_reassign(self, user):
+        """G1 handover: these open activities go to ``user``, in a number of
+        queries that does not grow with them. Stock ``mail.activity.write`` on
+        ``user_id`` subscribes the new assignee to each activity's document one
+        document at a time (an access check, a partner search and a followers
+        query per activity: a handover of 20,000 follow-ups made 60,000 queries);
+        here the same effects, set-based: one write below that loop, one
+        subscription per model, one activity-counter refresh per user. No
+        notification mail per activity (as ``mail_activity_quick_update``): the
+        handover is logged on each document instead. Done activities are never
+        moved: they keep their author (the audit trail, R4.3)."""
+        moving = self.filtered(lambda act: act.active and act.user_id != user)
+        if not moving:
+            return
+        previous = moving.user_id
+        due = moving.filtered(lambda act: act.date_deadline <= fields.Date.today())
+        # skips mail's per-activity loop only (the one override below ours): its
+        # effects follow in batch; our own write guards concern done follow-ups
+        # and R4.1 links, which an open activity changing hands does not touch
+        super(MailActivityBase, moving).write({"user_id": user.id})
+        for model, activities in moving.grouped("res_model").items():
+            self.env[model].browse(set(activities.mapped("res_id"))).message_subscribe(partner_ids=user.partner_id.ids)
+        if due:
+            user._bus_send("mail.activity/updated", {"activity_created": True})
+            previous._bus_send("mail.activity/updated", {"activity_deleted": True})
 
     def _showroom_mark_reviewed(self):
         """R8.3: a showroom manager marks done follow-ups reviewed (the review queue)."""

@@ -121,6 +121,18 @@ class TestHandover(ShowroomMileageCase):
         self.assertEqual(history.previous_user_id, self.consultant)
         self.assertEqual(set(history.mapped("note")), {"Li leaves the company on 31 March."})
 
+    def test_opportunities_stay_in_their_showroom_team(self):
+        """A recipient outside the team (a colleague of another showroom): stock crm
+        would move each opportunity to the recipient's default team."""
+        newcomer = mail_new_test_user(
+            self.env, login="sr_newcomer", name="Newcomer", tz="Asia/Shanghai",
+            groups="crm_showroom.group_showroom_consultant",
+        )
+        self.plain_team.member_ids |= newcomer
+        self._wizard(recipient_ids=[(6, 0, newcomer.ids)]).action_hand_over()
+        self.assertEqual(self.leads.user_id, newcomer)
+        self.assertEqual(self.leads.team_id, self.team)
+
     def test_follow_up_on_a_colleagues_record_moves_too(self):
         stray = self.other_lead._showroom_schedule_followups(
             self.followup_type,

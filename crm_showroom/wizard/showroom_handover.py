@@ -285,7 +285,13 @@ class ShowroomHandover(models.TransientModel):
         # no "you have been assigned" mail per record
         quiet = records.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True)
         with self.env["showroom.assignment"]._showroom_reason("handed_over", note=self.reason):
-            quiet.write({"user_id": user.id})
+            if records._name == "crm.lead":
+                # the team written with the holder: an opportunity stays in its showroom team
+                # (stock crm would move it to the recipient's default team)
+                for team, leads in quiet.grouped("team_id").items():
+                    leads.write({"user_id": user.id, "team_id": team.id})
+            else:
+                quiet.write({"user_id": user.id})
         activities = self.env["mail.activity"].search(
             [
                 ("res_model", "=", records._name),

@@ -73,6 +73,10 @@
         "report/showroom_fine_statement_views.xml",
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
+        # customer file, credit classes and churn warning (G1, G6)
+        "security/showroom_customer_file_security.xml",
+        "data/showroom_customer_file_data.xml",
+        "views/showroom_customer_class_views.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [

@@ -37,3 +37,7 @@ from . import showroom_fine
 from . import showroom_spot_check
 from . import ir_module_module
 from . import ir_rule
+# customer file, credit classes and churn warning (G1, G6)
+from . import showroom_relationship_level
+from . import showroom_interest
+from . import showroom_customer_class

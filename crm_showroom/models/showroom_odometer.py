@@ -141,6 +141,8 @@ class ShowroomOdometer(models.Model):
             self._check_correction_rights()
         readings = super().create(vals_list)
         readings.filtered("is_correction")._log_corrections()
+        # G6: a car seen again takes its owner off the churn-risk list at once
+        readings.vehicle_id.partner_id._showroom_churn_refresh()
         return readings
 
     def write(self, vals):

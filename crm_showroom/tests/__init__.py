@@ -37,3 +37,6 @@ from . import test_ui_tour_fines
 from . import test_company_settings
 from . import test_rule_definitions
 from . import test_screens
+# customer file, credit classes and churn warning (G1, G6)
+from . import test_customer_file
+from . import test_churn

@@ -684,7 +684,9 @@ class ResPartner(models.Model):
         vehicles = self.env["showroom.vehicle"].with_context(active_test=False).search(
             [("partner_id", "in", commercial.ids)]
         )
-        calls = self.env["showroom.milestone.call"].search([("partner_id", "in", commercial.ids)])
+        Call = self.env["showroom.milestone.call"]
+        # consultants do not read the telemarketing queue: its calls count for those who do
+        calls = Call.search([("partner_id", "in", commercial.ids)]) if Call.has_access("read") else Call
         return [
             ("active", "=", False),
             ("is_showroom_followup", "=", True),
@@ -825,13 +827,14 @@ class ResPartner(models.Model):
                         **{"class": customer_class.display_name, "company": company.name},
                     )
                 )
-            # sudo: the rights were checked above (finance or showroom manager);
-            # the payment term and credit limit are accounting fields a showroom
-            # manager may not write, and only the class's values are written
+            # sudo: the rights were checked above (finance or showroom manager), who
+            # may not write partners or their accounting fields in stock Odoo; only
+            # the class's values are written, and logged under the user's name
             partner.sudo().with_company(company).write(
                 {"property_payment_term_id": term.id, "credit_limit": customer_class.credit_limit}
             )
-            partner.message_post(
+            partner.sudo().message_post(
+                author_id=user.partner_id.id,
                 body=_(
                     "Credit terms of the class %(class)s applied in %(company)s by %(user)s: payment term "
                     "%(term)s, credit limit %(limit)s.",

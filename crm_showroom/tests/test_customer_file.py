@@ -142,7 +142,7 @@ class TestClassCredit(ShowroomAccountCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.account_use_credit_limit = True
-        cls.fleet_class = cls.env["showroom.customer.class"].create(
+        cls.fleet_class = cls.env["showroom.customer.class"].sudo().create(
             {"name": "Fleet", "customer_kind": "company", "nature": "fleet", "payment_term_id": cls.term_loan.id,
              "credit_limit": 300000.0, "region": "West route"}
         )
@@ -157,6 +157,7 @@ class TestClassCredit(ShowroomAccountCase):
             self.assertEqual(partner.credit_limit, 300000.0)
             self.assertTrue(partner.use_partner_credit_limit)
             self.assertIn("Credit terms of the class Fleet applied", partner.message_ids[0].body)
+            self.assertEqual(partner.message_ids[0].author_id, self.finance.partner_id)
         # other companies keep their own terms
         self.assertFalse(self.taxi.with_company(self.company_2).property_payment_term_id)
 
@@ -189,7 +190,7 @@ class TestClassCredit(ShowroomAccountCase):
         self.assertEqual(self.bus.with_company(self.company).property_payment_term_id, self.term_loan)
 
     def test_credit_report_by_class_and_over_limit(self):
-        (self.taxi | self.bus).action_showroom_apply_class_credit()
+        (self.taxi | self.bus).with_user(self.finance).action_showroom_apply_class_credit()
         self._invoice(self.taxi, 360000.0, date(2026, 1, 5), due_date=date(2026, 2, 4))
         self._invoice(self.bus, 150000.0, date(2026, 3, 1), due_date=date(2026, 3, 31))
         Report = self.env["showroom.receivable.report"].with_user(self.finance).with_company(self.company)

@@ -678,15 +678,16 @@ class ResPartner(models.Model):
         """The done showroom follow-ups of these partners' commercial entities:
         of their showroom opportunities, vehicles and base-customer calls."""
         commercial = self._origin.commercial_partner_id
-        leads = self.env["crm.lead"].with_context(active_test=False).search(
-            [("partner_id", "child_of", commercial.ids), ("team_id.is_showroom", "=", True)]
-        )
-        vehicles = self.env["showroom.vehicle"].with_context(active_test=False).search(
-            [("partner_id", "in", commercial.ids)]
-        )
-        Call = self.env["showroom.milestone.call"]
-        # consultants do not read the telemarketing queue: its calls count for those who do
-        calls = Call.search([("partner_id", "in", commercial.ids)]) if Call.has_access("read") else Call
+
+        def readable(model, domain):
+            # each user counts the documents they may read: consultants do not read
+            # the telemarketing queue, telemarketing does not read opportunities
+            Model = self.env[model].with_context(active_test=False)
+            return Model.search(domain).ids if Model.has_access("read") else []
+
+        leads = readable("crm.lead", [("partner_id", "child_of", commercial.ids), ("team_id.is_showroom", "=", True)])
+        vehicles = readable("showroom.vehicle", [("partner_id", "in", commercial.ids)])
+        calls = readable("showroom.milestone.call", [("partner_id", "in", commercial.ids)])
         return [
             ("active", "=", False),
             ("is_showroom_followup", "=", True),
@@ -696,13 +697,13 @@ class ResPartner(models.Model):
             "|",
             "&",
             ("res_model", "=", "crm.lead"),
-            ("res_id", "in", leads.ids),
+            ("res_id", "in", leads),
             "&",
             ("res_model", "=", "showroom.vehicle"),
-            ("res_id", "in", vehicles.ids),
+            ("res_id", "in", vehicles),
             "&",
             ("res_model", "=", "showroom.milestone.call"),
-            ("res_id", "in", calls.ids),
+            ("res_id", "in", calls),
         ]
 
     def _compute_showroom_followup_done_count(self):
@@ -710,14 +711,10 @@ class ResPartner(models.Model):
         activities = Activity.search_fetch(self._showroom_followup_domain(), ["res_model", "res_id"])
         # the document's commercial entity, by model: one read per model
         owner = {}
-        for model, field in (
-            ("crm.lead", "partner_id"),
-            ("showroom.vehicle", "partner_id"),
-            ("showroom.milestone.call", "partner_id"),
-        ):
+        for model in ("crm.lead", "showroom.vehicle", "showroom.milestone.call"):
             ids = [act.res_id for act in activities if act.res_model == model]
             for record in self.env[model].with_context(active_test=False).browse(ids):
-                owner[model, record.id] = record[field].commercial_partner_id.id
+                owner[model, record.id] = record.partner_id.commercial_partner_id.id
         counts = defaultdict(int)
         for act in activities:
             counts[owner.get((act.res_model, act.res_id))] += 1
@@ -880,8 +877,9 @@ class ResPartner(models.Model):
         return [row[0] for row in rows]
 
     def _showroom_churn_refresh(self):
-        """The customer was reached (a call answered, a mileage reading): recompute
-        the flag of these partners' commercial entities now, not at the next cron."""
+        """The customer was reached (a call answered, a mileage reading) or a call
+        found them negative again: recompute the flag of these partners'
+        commercial entities now, not at the next cron."""
         self._showroom_churn_update(self.commercial_partner_id.ids)
 
     @api.model

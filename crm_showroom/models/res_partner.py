@@ -448,6 +448,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_campaign_reward_action")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"create": False}
+        return action
 
     # ------------------------------------------------------------
     # CARE SMS (R6.2)

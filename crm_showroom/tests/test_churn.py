@@ -1,9 +1,12 @@
 import ast
 from datetime import date
 
+import psycopg2
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo import SUPERUSER_ID, api
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common_mileage import ShowroomMileageCase
 
@@ -132,3 +135,26 @@ class TestChurn(ShowroomMileageCase):
             self.env.ref("crm_showroom.menu_showroom_care_churn").parent_id,
             self.env.ref("crm_showroom.menu_showroom_care_root"),
         )
+
+
+@tagged("post_install", "-at_install", "crm_showroom", "showroom_churn")
+class TestChurnConcurrency(TransactionCase):
+    """G6: the daily check beside another transaction writing a customer (a call
+    being recorded, a second run) neither waits for it nor fails: it skips the
+    customer, which the other transaction updates itself."""
+
+    def test_locked_partner_is_skipped(self):
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr1.execute("SELECT id FROM res_partner WHERE is_base_customer ORDER BY id LIMIT 1")
+            row = cr1.fetchone()
+            if not row:
+                self.skipTest("no base customer in this database")
+            cr1.execute("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE", row)
+            cr2.execute("SET LOCAL lock_timeout = '2s'")
+            Partner = api.Environment(cr2, SUPERUSER_ID, {})["res.partner"]
+            self.assertEqual(Partner._showroom_churn_update(list(row), skip_locked=True), [])
+            # without skipping, the statement would wait for the other transaction
+            with self.assertRaises(psycopg2.errors.LockNotAvailable), mute_logger("odoo.sql_db"):
+                Partner._showroom_churn_update(list(row))
+            cr1.rollback()
+            cr2.rollback()

@@ -111,6 +111,8 @@ class TestCustomerFile(ShowroomMileageCase):
             self.env["crm.lead"].with_user(self.consultant).search(partner.action_showroom_view_opportunities()["domain"]),
             self.origin_lead | hot,
         )
+        rewards = partner.action_showroom_view_campaign_rewards()
+        self.assertEqual((rewards["res_model"], rewards["domain"]), ("showroom.campaign.reward", [("partner_id", "=", partner.id)]))
         # a contact of a company sees the company's relationship
         person = self.env["res.partner"].create({"name": "Sun Junior", "parent_id": self.customer.id})
         self.assertEqual(person.with_user(self.consultant).showroom_opportunity_count, 2)

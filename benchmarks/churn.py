@@ -61,9 +61,10 @@ def seed(env, customers, readings):
     cr.execute(
         """
         WITH p AS (
-            INSERT INTO res_partner (name, ref, active, type, is_company, is_base_customer, lang,
+            INSERT INTO res_partner (name, ref, active, type, is_company, is_base_customer, lang, autopost_bills,
                                      create_uid, write_uid, create_date, write_date)
-            SELECT 'Bench base customer ' || n, %(tag)s, TRUE, 'contact', FALSE, TRUE, 'en_US', 1, 1, now(), now()
+            SELECT 'Bench base customer ' || n, %(tag)s, TRUE, 'contact', FALSE, TRUE, 'en_US', 'ask',
+                   1, 1, now(), now()
               FROM generate_series(1, %(customers)s) AS n
             RETURNING id
         )
@@ -84,7 +85,7 @@ def seed(env, customers, readings):
         INSERT INTO showroom_vehicle (lot_id, vin, product_id, product_tmpl_id, state, partner_id, company_id,
                                       delivery_date, active, create_uid, write_uid, create_date, write_date)
         SELECT lots.id, lots.name, %(product)s, %(template)s, 'delivered', v.partner_id, %(company)s,
-               %(today)s::date - (400 + v.n %% 1000), TRUE, 1, 1, now(), now()
+               %(today)s::date - (400 + v.n %% 1000)::int, TRUE, 1, 1, now(), now()
           FROM lots JOIN v ON lots.name = %(tag)s || lpad(v.n::text, 9, '0')
         """,
         {"tag": tag, "product": product.id, "template": product.product_tmpl_id.id, "company": env.company.id,

@@ -118,6 +118,8 @@ class ShowroomReceivableReport(models.Model):
         """A VALUES table ``showroom_credit(company_id, use_limit, fallback)``: for
         each company of the user, whether it uses credit limits and its default
         limit (Odoo's fallback of the company-dependent ``credit_limit``)."""
+        # sudo: the companies' default credit limits (ir.default); only the
+        # customers' limits built from them reach the rows
         Partner = self.env["res.partner"].sudo()
         field = Partner._fields["credit_limit"]
         rows = [

@@ -558,6 +558,20 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------
+    # HOLDERS (G1, G4)
+    # ------------------------------------------------------------
+    # Who held a base customer, and when: ``showroom.assignment``, kept at every
+    # door that changes the salesperson of a base customer.
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals:
+            self.env["showroom.assignment"]._showroom_record_holders(
+                self.filtered("is_base_customer"), "partner_id"
+            )
+        return result
+
+    # ------------------------------------------------------------
     # CUSTOMER FILE, CREDIT CLASSES AND CHURN WARNING (G1, G6)
     # ------------------------------------------------------------
     # G1: the contact's file (Odoo's own ``title``; the birthday of the care SMS,
@@ -905,8 +919,3 @@ class ResPartner(models.Model):
             self.env["ir.cron"]._showroom_batch_done(start + len(batch), max(len(partner_ids) - start - batch_size, 0))
         _logger.info("Churn check: %s base customers checked, %s changed", len(partner_ids), changed)
         return changed
-
-    def action_showroom_check_churn(self):
-        """Recompute the churn flag of these customers now (the list's action)."""
-        self._showroom_churn_refresh()
-        return True

@@ -40,3 +40,4 @@ from . import test_screens
 # customer file, credit classes and churn warning (G1, G6)
 from . import test_customer_file
 from . import test_churn
+from . import test_assignment

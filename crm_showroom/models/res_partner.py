@@ -606,12 +606,12 @@ class ResPartner(models.Model):
         tracking=True,
         help="Person or company, nature and region of the customer, with suggested credit terms (G1, G6).",
     )
-    showroom_opportunity_ids = fields.One2many(
+    showroom_opportunity_ids = fields.Many2many(
         "crm.lead",
-        "partner_id",
         string="Showroom opportunities",
-        domain=[("type", "=", "opportunity"), ("team_id.is_showroom", "=", True)],
+        compute="_compute_showroom_opportunities",
         groups="sales_team.group_sale_salesman",
+        help="The showroom opportunities of the customer and its contacts, open, won or lost.",
     )
     showroom_opportunity_count = fields.Integer(
         string="Open opportunities",
@@ -667,7 +667,7 @@ class ResPartner(models.Model):
         """``{commercial partner id: crm.lead}``: the showroom opportunities (open
         or not) of the contacts of these partners' commercial entities, in one search."""
         commercial = self._origin.commercial_partner_id
-        leads = self.env["crm.lead"].search(
+        leads = self.env["crm.lead"].with_context(active_test=False).search(
             [
                 ("partner_id", "child_of", commercial.ids),
                 ("type", "=", "opportunity"),
@@ -682,10 +682,10 @@ class ResPartner(models.Model):
     def _compute_showroom_opportunities(self):
         leads_by_partner = self._showroom_relationship_leads()
         for partner in self:
-            leads = leads_by_partner[partner._origin.commercial_partner_id.id].filtered(
-                lambda lead: lead.active and not lead.stage_id.is_won
-            )
+            every = leads_by_partner[partner._origin.commercial_partner_id.id]
+            leads = every.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
             grades = leads.showroom_grade_id.sorted(lambda grade: (grade.sequence, grade.id))
+            partner.showroom_opportunity_ids = every
             partner.showroom_opportunity_count = len(leads)
             partner.showroom_opportunity_grades = " · ".join(grades.mapped("code")) or False
 

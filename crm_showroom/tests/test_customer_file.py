@@ -113,6 +113,7 @@ class TestCustomerFile(ShowroomMileageCase):
         )
         rewards = partner.action_showroom_view_campaign_rewards()
         self.assertEqual((rewards["res_model"], rewards["domain"]), ("showroom.campaign.reward", [("partner_id", "=", partner.id)]))
+        self.assertEqual(partner.showroom_opportunity_ids, self.origin_lead | hot)
         # a contact of a company sees the company's relationship
         person = self.env["res.partner"].create({"name": "Sun Junior", "parent_id": self.customer.id})
         self.assertEqual(person.with_user(self.consultant).showroom_opportunity_count, 2)

@@ -44,7 +44,8 @@ def seed(env, customers, readings):
     cr.execute(
         """
         DELETE FROM mail_activity WHERE res_model = 'showroom.milestone.call' AND summary = %(tag)s;
-        DELETE FROM showroom_milestone_call WHERE vehicle_id IN (SELECT id FROM showroom_vehicle WHERE vin LIKE %(like)s);
+        DELETE FROM showroom_milestone_call
+         WHERE vehicle_id IN (SELECT id FROM showroom_vehicle WHERE vin LIKE %(like)s);
         DELETE FROM showroom_vehicle WHERE vin LIKE %(like)s;
         DELETE FROM stock_lot WHERE name LIKE %(like)s;
         DELETE FROM res_partner WHERE ref = %(tag)s;
@@ -52,8 +53,14 @@ def seed(env, customers, readings):
         {"tag": tag, "like": tag + "%"},
     )
     product = env["product.product"].search([("default_code", "=", tag)], limit=1) or env["product.product"].create(
-        {"name": "Bench H6", "default_code": tag, "is_vehicle": True, "type": "consu", "is_storable": True,
-         "tracking": "serial"}
+        {
+            "name": "Bench H6",
+            "default_code": tag,
+            "is_vehicle": True,
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+        }
     )
     milestone = env.ref("crm_showroom.milestone_50k")
     today = env.company._showroom_today()
@@ -88,8 +95,13 @@ def seed(env, customers, readings):
                %(today)s::date - (400 + v.n %% 1000)::int, TRUE, 1, 1, now(), now()
           FROM lots JOIN v ON lots.name = %(tag)s || lpad(v.n::text, 9, '0')
         """,
-        {"tag": tag, "product": product.id, "template": product.product_tmpl_id.id, "company": env.company.id,
-         "today": today},
+        {
+            "tag": tag,
+            "product": product.id,
+            "template": product.product_tmpl_id.id,
+            "company": env.company.id,
+            "today": today,
+        },
     )
     # the last reading: 1..390 days ago (a third past 180 days); the others before it
     cr.execute(
@@ -125,9 +137,15 @@ def seed(env, customers, readings):
                %(tag)s, FALSE, TRUE, 1, 1, now(), now()
           FROM c, generate_series(1, 2) AS k
         """,
-        {"milestone": milestone.id, "today": today, "like": tag + "%", "model_id":
-         env["ir.model"]._get_id("showroom.milestone.call"), "type": env.ref("crm_showroom.activity_type_base_call").id,
-         "negative": list(NEGATIVE), "tag": tag},
+        {
+            "milestone": milestone.id,
+            "today": today,
+            "like": tag + "%",
+            "model_id": env["ir.model"]._get_id("showroom.milestone.call"),
+            "type": env.ref("crm_showroom.activity_type_base_call").id,
+            "negative": list(NEGATIVE),
+            "tag": tag,
+        },
     )
     for table in ("res_partner", "showroom_vehicle", "showroom_odometer", "showroom_milestone_call", "mail_activity"):
         cr.execute(f"ANALYZE {table}")  # noqa: S608 - table names are constants
@@ -153,18 +171,35 @@ def naive_check(env, sample):
         days += [last.date] if last else []
         calls = Call.search([("partner_id", "=", partner.id)])
         done = Activity.search(
-            [("res_model", "=", "showroom.milestone.call"), ("res_id", "in", calls.ids), ("active", "=", False),
-             ("date_done", "!=", False), ("showroom_call_outcome", "!=", False)],
+            [
+                ("res_model", "=", "showroom.milestone.call"),
+                ("res_id", "in", calls.ids),
+                ("active", "=", False),
+                ("date_done", "!=", False),
+                ("showroom_call_outcome", "!=", False),
+            ],
             order="date_done desc, id desc",
         )
         days += [act.date_done for act in done if act.showroom_call_outcome != "unreachable"]
         last_seen = max(days) if days else False
         not_seen = bool(last_seen and last_seen < threshold)
         negative = len(done) >= 2 and all(act.showroom_call_outcome in NEGATIVE for act in done[:2])
-        reason = ("not_seen_negative_calls" if not_seen and negative else "not_seen" if not_seen
-                  else "negative_calls" if negative else False)
-        partner.write({"showroom_churn_risk": bool(reason), "showroom_churn_reason": reason,
-                       "showroom_churn_last_seen": last_seen})
+        reason = (
+            "not_seen_negative_calls"
+            if not_seen and negative
+            else "not_seen"
+            if not_seen
+            else "negative_calls"
+            if negative
+            else False
+        )
+        partner.write(
+            {
+                "showroom_churn_risk": bool(reason),
+                "showroom_churn_reason": reason,
+                "showroom_churn_last_seen": last_seen,
+            }
+        )
         result[partner.id] = (bool(reason), reason)
     return result
 
@@ -221,8 +256,10 @@ def main():
         f"{naive_sample_queries:,} queries for {sample:,} customers -> {naive_time:.1f} s {naive_queries:,} "
         f"queries for {args.customers:,}"
     )
-    print(f"daily check: runs {', '.join(f'{r[1]:.2f}' for r in cron_runs)} s; median {cron_time:.2f} s "
-          f"{cron_queries:,} queries, {changed:,} partners written, {at_risk:,} at risk")
+    print(
+        f"daily check: runs {', '.join(f'{r[1]:.2f}' for r in cron_runs)} s; median {cron_time:.2f} s "
+        f"{cron_queries:,} queries, {changed:,} partners written, {at_risk:,} at risk"
+    )
     print(f"agreement  : {len(naive_flags) - disagree:,}/{len(naive_flags):,} sampled customers flagged alike")
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_amount, format_list
 from ..tools import churn, receivables
 from ..tools.care_calendar import birthday_key, next_birthday
 from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
+from .res_users import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -815,8 +816,8 @@ class ResPartner(models.Model):
         showroom managers only; customers without a class are refused and
         nothing is applied."""
         user = self.env.user
-        if not self.env.su and not (
-            user.has_group("crm_showroom.group_showroom_finance") or user.has_group("crm_showroom.group_showroom_manager")
+        if not self.env.su and not any(
+            user.has_group(group) for group in ("crm_showroom.group_showroom_finance", MANAGER_GROUP)
         ):
             raise AccessError(_("Only finance staff and showroom managers apply credit terms."))
         partners = self.commercial_partner_id
@@ -884,7 +885,9 @@ class ResPartner(models.Model):
         self.env["showroom.odometer"].flush_model(["date", "vehicle_id"])
         self.env["showroom.milestone.call"].flush_model(["partner_id", "vehicle_id"])
         self.env["mail.activity"].flush_model(["active", "date_done", "res_id", "res_model", "showroom_call_outcome"])
-        self.flush_model(["is_base_customer", "showroom_churn_risk", "showroom_churn_reason", "showroom_churn_last_seen"])
+        self.flush_model(
+            ["is_base_customer", "showroom_churn_risk", "showroom_churn_reason", "showroom_churn_last_seen"]
+        )
         rows = self.env.execute_query(
             churn.churn_update_query(rules or self._showroom_churn_rules(), partner_ids, skip_locked=skip_locked)
         )

@@ -39,16 +39,31 @@ class TestChurn(ShowroomMileageCase):
         self.assertRecordValues(
             self.lost | self.fresh | self.customer,
             [
-                {"showroom_churn_risk": True, "showroom_churn_reason": "not_seen",
-                 "showroom_churn_last_seen": date(2025, 9, 11)},
-                {"showroom_churn_risk": False, "showroom_churn_reason": False,
-                 "showroom_churn_last_seen": date(2025, 9, 12)},
+                {
+                    "showroom_churn_risk": True,
+                    "showroom_churn_reason": "not_seen",
+                    "showroom_churn_last_seen": date(2025, 9, 11),
+                },
+                {
+                    "showroom_churn_risk": False,
+                    "showroom_churn_reason": False,
+                    "showroom_churn_last_seen": date(2025, 9, 12),
+                },
                 # not a base customer: never flagged
                 {"showroom_churn_risk": False, "showroom_churn_reason": False, "showroom_churn_last_seen": False},
             ],
         )
-        at_risk = self.env["res.partner"].search([("showroom_churn_risk", "=", True), ("id", "in", (self.lost | self.fresh).ids)])
+        at_risk = self.env["res.partner"].search(
+            [("showroom_churn_risk", "=", True), ("id", "in", (self.lost | self.fresh).ids)]
+        )
         self.assertEqual(at_risk, self.lost)
+
+    def test_hour_where_the_days_agree(self):
+        # 02:00 UTC is 10:00 in Shanghai: both on 2026-03-10, 180 days after the lost
+        # customer's last reading: not yet at risk
+        with freeze_time("2026-03-10 02:00:00"):
+            self.env["res.partner"]._showroom_churn_update((self.lost | self.fresh).ids)
+        self.assertEqual((self.lost | self.fresh).mapped("showroom_churn_risk"), [False, False])
 
     def test_period_is_the_company_setting(self):
         self.company.showroom_churn_days = 179
@@ -67,8 +82,13 @@ class TestChurn(ShowroomMileageCase):
         )
         self.assertRecordValues(
             self.lost,
-            [{"showroom_churn_risk": False, "showroom_churn_reason": False,
-              "showroom_churn_last_seen": date(2026, 3, 11)}],
+            [
+                {
+                    "showroom_churn_risk": False,
+                    "showroom_churn_reason": False,
+                    "showroom_churn_last_seen": date(2026, 3, 11),
+                }
+            ],
         )
 
     def test_cron_is_idempotent(self):
@@ -83,7 +103,8 @@ class TestChurn(ShowroomMileageCase):
         self.assertFalse(self.lost.is_base_customer)
         self.assertEqual(self.env["res.partner"]._showroom_churn_update(self.lost.ids), self.lost.ids)
         self.assertRecordValues(
-            self.lost, [{"showroom_churn_risk": False, "showroom_churn_reason": False, "showroom_churn_last_seen": False}]
+            self.lost,
+            [{"showroom_churn_risk": False, "showroom_churn_reason": False, "showroom_churn_last_seen": False}],
         )
 
     def test_two_negative_calls_then_answered(self):
@@ -97,8 +118,13 @@ class TestChurn(ShowroomMileageCase):
         # flagged when the second outcome is recorded, not at the next cron
         self.assertRecordValues(
             self.customer,
-            [{"showroom_churn_risk": True, "showroom_churn_reason": "negative_calls",
-              "showroom_churn_last_seen": date(2026, 3, 1)}],
+            [
+                {
+                    "showroom_churn_risk": True,
+                    "showroom_churn_reason": "negative_calls",
+                    "showroom_churn_last_seen": date(2026, 3, 1),
+                }
+            ],
         )
         self._cron()
         self.assertTrue(self.customer.showroom_churn_risk, "the daily check agrees")
@@ -106,8 +132,13 @@ class TestChurn(ShowroomMileageCase):
         self._work_call(call, "serviced", km=52300)
         self.assertRecordValues(
             self.customer,
-            [{"showroom_churn_risk": False, "showroom_churn_reason": False,
-              "showroom_churn_last_seen": date(2026, 3, 11)}],
+            [
+                {
+                    "showroom_churn_risk": False,
+                    "showroom_churn_reason": False,
+                    "showroom_churn_last_seen": date(2026, 3, 11),
+                }
+            ],
         )
 
     def test_both_reasons(self):
@@ -120,8 +151,13 @@ class TestChurn(ShowroomMileageCase):
         self._work_call(call, "unreachable")
         self.assertRecordValues(
             self.lost,
-            [{"showroom_churn_risk": True, "showroom_churn_reason": "not_seen_negative_calls",
-              "showroom_churn_last_seen": date(2025, 9, 11)}],
+            [
+                {
+                    "showroom_churn_risk": True,
+                    "showroom_churn_reason": "not_seen_negative_calls",
+                    "showroom_churn_last_seen": date(2025, 9, 11),
+                }
+            ],
         )
 
     def test_churn_list_for_customer_service(self):

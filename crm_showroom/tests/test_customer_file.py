@@ -24,14 +24,28 @@ class TestCustomerFile(ShowroomMileageCase):
 
     def test_shipped_data(self):
         levels = self.env["showroom.relationship.level"].search(
-            [("id", "in", [self.env.ref(f"crm_showroom.relationship_level_{key}").id
-                           for key in ("new", "acquainted", "trusted", "advocate")])]
+            [
+                (
+                    "id",
+                    "in",
+                    [
+                        self.env.ref(f"crm_showroom.relationship_level_{key}").id
+                        for key in ("new", "acquainted", "trusted", "advocate")
+                    ],
+                )
+            ]
         )
         self.assertEqual(levels.mapped("name"), ["New", "Acquainted", "Trusted", "Loyal advocate"])
         self.assertRecordValues(
             self.fleet,
-            [{"customer_kind": "company", "nature": "fleet", "credit_limit": 500000.0,
-              "payment_term_id": self.env.ref("account.account_payment_term_30days").id}],
+            [
+                {
+                    "customer_kind": "company",
+                    "nature": "fleet",
+                    "credit_limit": 500000.0,
+                    "payment_term_id": self.env.ref("account.account_payment_term_30days").id,
+                }
+            ],
         )
 
     def test_contact_fields_and_class_filter(self):
@@ -46,13 +60,22 @@ class TestCustomerFile(ShowroomMileageCase):
                 "showroom_customer_class_id": self.private.id,
             }
         )
-        other = self.env["res.partner"].create({"name": "Dingzhou Taxi Co.", "is_company": True,
-                                                "showroom_customer_class_id": self.fleet.id})
+        other = self.env["res.partner"].create(
+            {"name": "Dingzhou Taxi Co.", "is_company": True, "showroom_customer_class_id": self.fleet.id}
+        )
         Partner = self.env["res.partner"].with_user(self.consultant)
-        self.assertEqual(Partner.search([("showroom_customer_class_id", "=", self.private.id),
-                                         ("id", "in", (self.customer | other).ids)]), self.customer)
-        self.assertEqual(Partner.search([("showroom_customer_class_id.nature", "=", "fleet"),
-                                         ("id", "in", (self.customer | other).ids)]), other)
+        self.assertEqual(
+            Partner.search(
+                [("showroom_customer_class_id", "=", self.private.id), ("id", "in", (self.customer | other).ids)]
+            ),
+            self.customer,
+        )
+        self.assertEqual(
+            Partner.search(
+                [("showroom_customer_class_id.nature", "=", "fleet"), ("id", "in", (self.customer | other).ids)]
+            ),
+            other,
+        )
         self.assertEqual(Partner.search([("showroom_interest_ids", "in", self.fishing.ids)]), self.customer)
         self.assertEqual(self.private.partner_count, 1)
         groups = Partner._read_group(
@@ -64,7 +87,9 @@ class TestCustomerFile(ShowroomMileageCase):
     def test_configuration_is_for_segment_admins(self):
         with self.assertRaises(AccessError):
             self.env["showroom.relationship.level"].with_user(self.manager).create({"name": "VIP"})
-        admin = self.manager.copy({"login": "sr_admin", "groups_id": [(4, self.env.ref("crm_showroom.group_showroom_admin").id)]})
+        admin = self.manager.copy(
+            {"login": "sr_admin", "groups_id": [(4, self.env.ref("crm_showroom.group_showroom_admin").id)]}
+        )
         level = self.env["showroom.relationship.level"].with_user(admin).create({"name": "VIP"})
         self.assertTrue(level)
         # consultants tag interests while they talk, but do not rename them
@@ -73,8 +98,9 @@ class TestCustomerFile(ShowroomMileageCase):
             interest.with_user(self.consultant).name = "Tennis"
 
     def test_smart_button_counts(self):
-        hot = self._create_lead(partner_id=self.customer.id, showroom_grade_id=self.grades["H"].id,
-                                name="Mr Sun - MPV for the family")
+        hot = self._create_lead(
+            partner_id=self.customer.id, showroom_grade_id=self.grades["H"].id, name="Mr Sun - MPV for the family"
+        )
         self._make_vehicle([(date(2025, 9, 1), 8000)])
         self._make_vehicle([(date(2025, 10, 1), 3000), (date(2026, 3, 1), 7000)])
         # two follow-ups done on the opportunities (each schedules the next one)
@@ -101,37 +127,51 @@ class TestCustomerFile(ShowroomMileageCase):
         )
         # the buttons open what they count
         self.assertEqual(
-            self.env["mail.activity"].with_context(active_test=False).search_count(
-                partner.action_showroom_view_followups()["domain"]
-            ),
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search_count(partner.action_showroom_view_followups()["domain"]),
             2,
         )
         self.assertEqual(Visit.search_count(partner.action_showroom_view_visits()["domain"]), 1)
         self.assertEqual(
-            self.env["crm.lead"].with_user(self.consultant).search(partner.action_showroom_view_opportunities()["domain"]),
+            self.env["crm.lead"]
+            .with_user(self.consultant)
+            .search(partner.action_showroom_view_opportunities()["domain"]),
             self.origin_lead | hot,
         )
         rewards = partner.action_showroom_view_campaign_rewards()
-        self.assertEqual((rewards["res_model"], rewards["domain"]), ("showroom.campaign.reward", [("partner_id", "=", partner.id)]))
+        self.assertEqual(
+            (rewards["res_model"], rewards["domain"]), ("showroom.campaign.reward", [("partner_id", "=", partner.id)])
+        )
         self.assertEqual(partner.showroom_opportunity_ids, self.origin_lead | hot)
         # a contact of a company sees the company's relationship
         person = self.env["res.partner"].create({"name": "Sun Junior", "parent_id": self.customer.id})
         self.assertEqual(person.with_user(self.consultant).showroom_opportunity_count, 2)
 
     def test_form_for_showroom_and_stock_users(self):
-        arch = self.env["res.partner"].with_user(self.consultant).get_view(
-            self.env.ref("base.view_partner_form").id
-        )["arch"]
-        for name in ("action_showroom_view_opportunities", "action_showroom_view_followups",
-                     "action_showroom_view_visits", "showroom_customer_file"):
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.consultant)
+            .get_view(self.env.ref("base.view_partner_form").id)["arch"]
+        )
+        for name in (
+            "action_showroom_view_opportunities",
+            "action_showroom_view_followups",
+            "action_showroom_view_visits",
+            "showroom_customer_file",
+        ):
             self.assertIn(name, arch)
         self.assertNotIn("action_showroom_apply_class_credit", arch, "consultants do not apply credit terms")
         plain = self.env["res.users"].create(
             {"name": "Plain User", "login": "plain_user", "groups_id": [(6, 0, self.env.ref("base.group_user").ids)]}
         )
         arch = self.env["res.partner"].with_user(plain).get_view(self.env.ref("base.view_partner_form").id)["arch"]
-        for name in ("showroom_customer_file", "showroom_churn_warning", "showroom_customer_class_id",
-                     "action_showroom_view_followups"):
+        for name in (
+            "showroom_customer_file",
+            "showroom_churn_warning",
+            "showroom_customer_class_id",
+            "action_showroom_view_followups",
+        ):
             self.assertNotIn(name, arch)
 
 
@@ -145,9 +185,19 @@ class TestClassCredit(ShowroomAccountCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.account_use_credit_limit = True
-        cls.fleet_class = cls.env["showroom.customer.class"].sudo().create(
-            {"name": "Fleet", "customer_kind": "company", "nature": "fleet", "payment_term_id": cls.term_loan.id,
-             "credit_limit": 300000.0, "region": "West route"}
+        cls.fleet_class = (
+            cls.env["showroom.customer.class"]
+            .sudo()
+            .create(
+                {
+                    "name": "Fleet",
+                    "customer_kind": "company",
+                    "nature": "fleet",
+                    "payment_term_id": cls.term_loan.id,
+                    "credit_limit": 300000.0,
+                    "region": "West route",
+                }
+            )
         )
         cls.taxi = cls._customer("Dingzhou Taxi Co.", showroom_customer_class_id=cls.fleet_class.id)
         cls.bus = cls._customer("Dingzhou Bus Co.", showroom_customer_class_id=cls.fleet_class.id)
@@ -185,7 +235,10 @@ class TestClassCredit(ShowroomAccountCase):
         self.assertEqual(action.binding_model_id.model, "res.partner")
         self.assertEqual(
             set(action.groups_id.ids),
-            {self.env.ref("crm_showroom.group_showroom_finance").id, self.env.ref("crm_showroom.group_showroom_manager").id},
+            {
+                self.env.ref("crm_showroom.group_showroom_finance").id,
+                self.env.ref("crm_showroom.group_showroom_manager").id,
+            },
         )
         action.with_context(active_model="res.partner", active_ids=(self.taxi | self.bus).ids).with_user(
             self.finance
@@ -201,10 +254,20 @@ class TestClassCredit(ShowroomAccountCase):
         self.assertRecordValues(
             rows.sorted(lambda row: row.partner_id.name),
             [
-                {"partner_id": self.bus.id, "customer_class_id": self.fleet_class.id, "credit_limit": 300000.0,
-                 "credit_ratio": 50.0, "amount_due": 150000.0},
-                {"partner_id": self.taxi.id, "customer_class_id": self.fleet_class.id, "credit_limit": 300000.0,
-                 "credit_ratio": 120.0, "amount_due": 360000.0},
+                {
+                    "partner_id": self.bus.id,
+                    "customer_class_id": self.fleet_class.id,
+                    "credit_limit": 300000.0,
+                    "credit_ratio": 50.0,
+                    "amount_due": 150000.0,
+                },
+                {
+                    "partner_id": self.taxi.id,
+                    "customer_class_id": self.fleet_class.id,
+                    "credit_limit": 300000.0,
+                    "credit_ratio": 120.0,
+                    "amount_due": 360000.0,
+                },
             ],
         )
         over = Report.search([("credit_ratio", ">", 100), ("partner_id", "in", (self.taxi | self.bus).ids)])

@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from contextlib import suppress
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -751,12 +752,11 @@ class ResPartner(models.Model):
             by_contact[contact.id] = commercial_id
             for number in filter(None, (contact.mobile, contact.phone)):
                 by_mobile[number].add(commercial_id)
-                try:
+                # not a mobile: visit cards hold valid mobiles only, as typed above is enough
+                with suppress(ValidationError):
                     by_mobile[self.env["showroom.visit"]._showroom_format_mobile(number, self.env.company)].add(
                         commercial_id
                     )
-                except ValidationError:
-                    pass  # not a mobile: visit cards hold valid mobiles only
         return by_contact, by_mobile
 
     @staticmethod

@@ -91,6 +91,10 @@
         "report/showroom_funnel_report_views.xml",
         "report/showroom_sale_composition_report_views.xml",
         "report/showroom_reports_print.xml",
+        # customer file, credit classes and churn warning (G1, G6)
+        "security/showroom_customer_file_security.xml",
+        "data/showroom_customer_file_data.xml",
+        "views/showroom_customer_class_views.xml",
         "views/crm_showroom_menus.xml",
         # G6: follow-up compliance and the managers' dashboard
         "security/showroom_compliance_security.xml",

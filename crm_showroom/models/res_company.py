@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
@@ -149,3 +150,19 @@ class ResCompany(models.Model):
             "company_day(company_id, tz) AS (VALUES %s)",
             SQL(", ").join(SQL("(%s, %s)", company.id, company._showroom_tz_name()) for company in companies),
         )
+
+    # ------------------------------------------------------------
+    # CHURN WARNING (G6)
+    # ------------------------------------------------------------
+
+    showroom_churn_days = fields.Integer(
+        string="Churn warning after (days)",
+        default=180,
+        help="A base customer whose cars have not been seen (no mileage reading, service visit or answered "
+        "call) for this many days is flagged at risk of churn.",
+    )
+
+    @api.constrains("showroom_churn_days")
+    def _check_showroom_churn_days(self):
+        if any(company.showroom_churn_days < 1 for company in self):
+            raise ValidationError(_("The churn warning period must be at least one day."))

@@ -40,6 +40,9 @@ from . import test_screens
 from . import test_lost_approval
 from . import test_competitor
 from . import test_ui_tour_lost
+# customer file, credit classes and churn warning (G1, G6)
+from . import test_customer_file
+from . import test_churn
 from . import test_assignment
 from . import test_handover
 from . import test_reports_funnel

@@ -9,6 +9,7 @@ from odoo.tools import format_list
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
+from ..tools import segments
 from ..tools.contact import compact_number, format_cn_mobile, is_chinese_number, is_qq, is_wechat
 from ..tools.visit import name_keys
 
@@ -418,7 +419,10 @@ class CrmLead(models.Model):
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
+        companies_before = self._showroom_segment_companies(vals)
         result = super().write(vals)
+        if companies_before:
+            segments.check_segment_moves(self.browse(list(companies_before)), companies_before)
         if "mobile" in vals or "team_id" in vals or "country_id" in vals:
             self._showroom_normalize_mobile()
         if "stage_id" in vals:
@@ -884,3 +888,19 @@ class CrmLead(models.Model):
             },
         )
         return action
+
+    # ------------------------------------------------------------
+    # SEGMENTS (G5)
+    # ------------------------------------------------------------
+
+    def _showroom_segment_companies(self, vals):
+        """G5: ``{id: company}`` of the showroom opportunities among ``self`` whose
+        company ``vals`` may change (directly, or through the team or salesperson
+        it follows), for ``segments.check_segment_moves``; empty when it cannot.
+        Opportunities of other teams keep stock Odoo's behaviour, unless ``vals``
+        moves them into a showroom team."""
+        if not any(fname in vals for fname in ("company_id", "team_id", "user_id")):
+            return {}
+        new_team = self.env["crm.team"].browse(vals.get("team_id")).exists() if vals.get("team_id") else None
+        governed = self if new_team and new_team.is_showroom else self.filtered(lambda lead: lead.team_id.is_showroom)
+        return segments.segment_companies(governed)

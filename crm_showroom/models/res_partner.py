@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import receivables
+from ..tools import receivables, segments
 from ..tools.care_calendar import birthday_key, next_birthday
 from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 
@@ -550,3 +550,18 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_care_sms_action")
         action["domain"] = [("partner_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------
+    # SEGMENTS (G5)
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        """G5: only group management moves a base customer to another company
+        (segment); other partners keep stock Odoo's behaviour."""
+        if "company_id" not in vals:
+            return super().write(vals)
+        companies_before = segments.segment_companies(self.filtered("is_base_customer"))
+        result = super().write(vals)
+        if companies_before:
+            segments.check_segment_moves(self.browse(list(companies_before)), companies_before)
+        return result

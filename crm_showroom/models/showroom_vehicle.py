@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
+from ..tools import segments
 from ..tools.mileage import date_reaching, estimated_km, km_per_day, odometer_chart_svg
 from ..tools.plate import normalize_plate
 from .product_attribute import VEHICLE_ROLES
@@ -366,7 +367,12 @@ class ShowroomVehicle(models.Model):
             raise AccessError(_("Whether the post-purchase plan was launched is recorded by its launch only."))
         if vals.get("plate_number"):
             vals = dict(vals, plate_number=normalize_plate(vals["plate_number"]))
-        return super().write(vals)
+        # G5: only group management moves a vehicle to another company (segment)
+        companies_before = segments.segment_companies(self) if "company_id" in vals else {}
+        result = super().write(vals)
+        if companies_before:
+            segments.check_segment_moves(self, companies_before)
+        return result
 
     # ------------------------------------------------------------
     # ACTIONS

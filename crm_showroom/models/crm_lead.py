@@ -420,6 +420,9 @@ class CrmLead(models.Model):
             self.filtered("active")._showroom_close_followups("lost")
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
         companies_before = self._showroom_segment_companies(vals)
+        if companies_before and "company_id" in vals:
+            new_company = self.env["res.company"].browse(vals["company_id"])
+            segments.check_segment_moves(self.browse(list(companies_before)), companies_before, new_company)
         result = super().write(vals)
         if companies_before:
             segments.check_segment_moves(self.browse(list(companies_before)), companies_before)

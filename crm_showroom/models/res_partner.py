@@ -558,10 +558,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         """G5: only group management moves a base customer to another company
         (segment); other partners keep stock Odoo's behaviour."""
-        if "company_id" not in vals:
-            return super().write(vals)
-        companies_before = segments.segment_companies(self.filtered("is_base_customer"))
-        result = super().write(vals)
-        if companies_before:
-            segments.check_segment_moves(self.browse(list(companies_before)), companies_before)
-        return result
+        if "company_id" in vals:
+            base_customers = self.filtered("is_base_customer")
+            new_company = self.env["res.company"].browse(vals["company_id"])
+            segments.check_segment_moves(base_customers, segments.segment_companies(base_customers), new_company)
+        return super().write(vals)

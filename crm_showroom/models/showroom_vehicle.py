@@ -367,12 +367,11 @@ class ShowroomVehicle(models.Model):
             raise AccessError(_("Whether the post-purchase plan was launched is recorded by its launch only."))
         if vals.get("plate_number"):
             vals = dict(vals, plate_number=normalize_plate(vals["plate_number"]))
-        # G5: only group management moves a vehicle to another company (segment)
-        companies_before = segments.segment_companies(self) if "company_id" in vals else {}
-        result = super().write(vals)
-        if companies_before:
-            segments.check_segment_moves(self, companies_before)
-        return result
+        if "company_id" in vals:
+            # G5: only group management moves a vehicle to another company (segment)
+            new_company = self.env["res.company"].browse(vals["company_id"])
+            segments.check_segment_moves(self, segments.segment_companies(self), new_company)
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # ACTIONS

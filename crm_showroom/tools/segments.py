@@ -27,21 +27,25 @@ def segment_companies(records):
     return {record.id: record.company_id for record in records}
 
 
-def check_segment_moves(records, companies_before):
-    """G5: raise an ``AccessError`` if one of ``records`` went from the company it had
+def check_segment_moves(records, companies_before, new_company=None):
+    """G5: raise an ``AccessError`` if one of ``records`` goes from the company it had
     in ``companies_before`` to another company and the user is not group
-    management. A record of no company that gets one is placed, not moved; one
-    that loses its company (stock Odoo clears an unassigned opportunity's company
-    when its team has none) enters no other segment. Call it after the write, so
-    company changes made by computes (an opportunity's company follows its team
-    and salesperson) are caught too; the error rolls the write back."""
+    management. ``new_company``: the company a write gives them, checked before the
+    write; without it, their company now, checked after the write, so that company
+    changes made by computes (an opportunity's company follows its team and
+    salesperson) are caught too (the error rolls the write back). A record of no
+    company that gets one is placed, not moved; one that loses its company (stock
+    Odoo clears an unassigned opportunity's company when its team has none)
+    enters no other segment."""
     env = records.env
     if env.su or env.user.has_group(SEGMENT_MOVER_GROUP):
         return
     moved = records.filtered(
-        lambda record: companies_before.get(record.id)
-        and record.company_id
-        and record.company_id != companies_before[record.id]
+        lambda record: (
+            companies_before.get(record.id)
+            and (target := record.company_id if new_company is None else new_company)
+            and target != companies_before[record.id]
+        )
     )
     if moved:
         record = moved[0]

@@ -69,6 +69,7 @@ class CrmLead(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        check_company=True,  # G5: the shared grades or the opportunity's company's
         group_expand="_read_group_showroom_grade_ids",
         help="How soon the customer will order or take delivery; sets the longest gap "
         "between follow-ups.",
@@ -89,7 +90,11 @@ class CrmLead(models.Model):
         default="person",
     )
     showroom_channel_id = fields.Many2one(
-        "showroom.source.channel", string="Source channel", ondelete="restrict", index="btree_not_null"
+        "showroom.source.channel",
+        string="Source channel",
+        ondelete="restrict",
+        index="btree_not_null",
+        check_company=True,  # G5: the shared channels or the opportunity's company's
     )
     showroom_channel_companion = fields.Selection(related="showroom_channel_id.companion")
     showroom_referrer_id = fields.Many2one(

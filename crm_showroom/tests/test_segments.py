@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.crm_showroom.tools.vin import with_check_digit
@@ -105,6 +105,22 @@ class TestSegments(ShowroomCase):
         self._as(self.manager, self.lead).user_id = self.consultant_2
         self._as(self.manager, self.vehicle).user_id = self.consultant_2
         self.assertEqual(self.lead.company_id, self.company)
+
+    def test_configuration_of_another_company_is_refused(self):
+        """An opportunity takes the shared grades and channels or its company's own."""
+        grade_a, channel_a = (
+            self.env[model].create(dict(values, company_id=self.company.id))
+            for model, values in (
+                ("showroom.grade", {"code": "Z", "name": "Showroom A's", "followup_interval_days": 3}),
+                ("showroom.source.channel", {"name": "Showroom A's fair"}),
+            )
+        )
+        lead_b = self._create_lead(team_id=self.team_b.id, company_id=self.company_b.id, user_id=self.consultant_b.id)
+        for values in ({"showroom_grade_id": grade_a.id}, {"showroom_channel_id": channel_a.id}):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, "Incompatible companies"):
+                lead_b.write(values)
+        self.lead.write({"showroom_grade_id": grade_a.id, "showroom_channel_id": channel_a.id})
+        self.assertEqual(self.lead.showroom_grade_id, grade_a)
 
     def test_team_rules_are_the_segment_admins(self):
         sales_manager = mail_new_test_user(self.env, login="sr_sales_mgr", groups="sales_team.group_sale_manager")

@@ -552,14 +552,21 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------
-    # SEGMENTS (G5)
+    # HOLDERS (G1, G4) AND SEGMENTS (G5)
     # ------------------------------------------------------------
+    # Who held a base customer, and when: ``showroom.assignment``, kept at every
+    # door that changes the salesperson of a base customer. Only group management
+    # moves a base customer to another company (segment); other partners keep
+    # stock Odoo's behaviour.
 
     def write(self, vals):
-        """G5: only group management moves a base customer to another company
-        (segment); other partners keep stock Odoo's behaviour."""
         if "company_id" in vals:
             base_customers = self.filtered("is_base_customer")
             new_company = self.env["res.company"].browse(vals["company_id"])
             segments.check_segment_moves(base_customers, segments.segment_companies(base_customers), new_company)
-        return super().write(vals)
+        result = super().write(vals)
+        if "user_id" in vals:
+            self.env["showroom.assignment"]._showroom_record_holders(
+                self.filtered("is_base_customer"), "partner_id"
+            )
+        return result

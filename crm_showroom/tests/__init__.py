@@ -39,3 +39,4 @@ from . import test_rule_definitions
 from . import test_screens
 from . import test_role_matrix
 from . import test_segments
+from . import test_assignment

@@ -575,3 +575,13 @@ class TestRoleMatrix(ShowroomCase):
             "user_id": owner.id,
             "date_open": date(2026, 3, 1),
         }
+
+    @classmethod
+    def _fixture_showroom_assignment(cls, company, owner):
+        # a closed row: the current one of the opportunity is written by its creation
+        return {
+            "lead_id": cls._lead(company, owner).id,
+            "user_id": owner.id,
+            "date_from": "2026-03-01 02:00:00",
+            "date_to": "2026-03-02 02:00:00",
+        }

@@ -38,3 +38,5 @@ from . import showroom_fine
 from . import showroom_spot_check
 from . import ir_module_module
 from . import ir_rule
+from . import showroom_competitor
+from . import showroom_grade_history

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -134,3 +135,17 @@ class ResCompany(models.Model):
                 by_tz[tz_name] = local_date(now, tz_name)
             result[user.id] = by_tz[tz_name]
         return result
+
+    @api.model
+    def _showroom_company_day_sql(self):
+        """The showroom time zone of every company (``_showroom_tz_name``) as
+        ``company_day(company_id, tz)``, a VALUES table for a ``WITH`` clause: SQL
+        reports and migrations turn a UTC timestamp into the showroom's day with
+        ``(ts AT TIME ZONE 'UTC' AT TIME ZONE company_day.tz)::date``, the same rule as
+        ``_showroom_date_of``, not a second one."""
+        # sudo: the time zones of companies are no secret
+        companies = self.sudo().with_context(active_test=False).search([])
+        return SQL(
+            "company_day(company_id, tz) AS (VALUES %s)",
+            SQL(", ").join(SQL("(%s, %s)", company.id, company._showroom_tz_name()) for company in companies),
+        )

@@ -39,4 +39,12 @@ from . import test_rule_definitions
 from . import test_screens
 from . import test_role_matrix
 from . import test_segments
+from . import test_lost_approval
+from . import test_competitor
+from . import test_ui_tour_lost
 from . import test_assignment
+from . import test_handover
+from . import test_reports_funnel
+from . import test_compliance_report
+from . import test_dashboard
+from . import test_ui_tour_dashboard

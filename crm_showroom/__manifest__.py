@@ -18,6 +18,7 @@
         "security/showroom_mileage_security.xml",
         "security/showroom_care_security.xml",
         "security/showroom_fines_security.xml",
+        "security/showroom_roles_security.xml",
         "security/showroom_assignment_security.xml",
         "security/showroom_handover_security.xml",
         "data/mail_activity_type_data.xml",

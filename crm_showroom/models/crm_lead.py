@@ -11,6 +11,7 @@ from odoo.tools import format_list
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
+from ..tools import segments
 from ..tools.contact import compact_number, format_cn_mobile, is_chinese_number, is_qq, is_wechat
 from ..tools.visit import name_keys
 
@@ -83,6 +84,7 @@ class CrmLead(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        check_company=True,  # G5: the shared grades or the opportunity's company's
         group_expand="_read_group_showroom_grade_ids",
         help="How soon the customer will order or take delivery; sets the longest gap "
         "between follow-ups.",
@@ -103,7 +105,11 @@ class CrmLead(models.Model):
         default="person",
     )
     showroom_channel_id = fields.Many2one(
-        "showroom.source.channel", string="Source channel", ondelete="restrict", index="btree_not_null"
+        "showroom.source.channel",
+        string="Source channel",
+        ondelete="restrict",
+        index="btree_not_null",
+        check_company=True,  # G5: the shared channels or the opportunity's company's
     )
     showroom_channel_companion = fields.Selection(related="showroom_channel_id.companion")
     showroom_referrer_id = fields.Many2one(
@@ -445,8 +451,14 @@ class CrmLead(models.Model):
             self.filtered("active")._showroom_close_followups("lost")
         restored = self.filtered(lambda lead: not lead.active) if vals.get("active") else self.browse()
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
+        companies_before = self._showroom_segment_companies(vals)
+        if companies_before and "company_id" in vals:
+            new_company = self.env["res.company"].browse(vals["company_id"])
+            segments.check_segment_moves(self.browse(list(companies_before)), companies_before, new_company)
         grades_before = {lead.id: lead.showroom_grade_id for lead in self} if "showroom_grade_id" in vals else None
         result = super().write(vals)
+        if companies_before:
+            segments.check_segment_moves(self.browse(list(companies_before)), companies_before)
         restored._showroom_reset_lost_request()
         if grades_before is not None:
             self._showroom_log_grade_changes(grades_before)
@@ -1183,3 +1195,19 @@ class CrmLead(models.Model):
         self.env["showroom.grade.history"]._showroom_record(
             (lead, grades_before.get(lead.id, Grade), lead.showroom_grade_id) for lead in self
         )
+
+    # ------------------------------------------------------------
+    # SEGMENTS (G5)
+    # ------------------------------------------------------------
+
+    def _showroom_segment_companies(self, vals):
+        """G5: ``{id: company}`` of the showroom opportunities among ``self`` whose
+        company ``vals`` may change (directly, or through the team or salesperson
+        it follows), for ``segments.check_segment_moves``; empty when it cannot.
+        Opportunities of other teams keep stock Odoo's behaviour, unless ``vals``
+        moves them into a showroom team."""
+        if not any(fname in vals for fname in ("company_id", "team_id", "user_id")):
+            return {}
+        new_team = self.env["crm.team"].browse(vals.get("team_id")).exists() if vals.get("team_id") else None
+        governed = self if new_team and new_team.is_showroom else self.filtered(lambda lead: lead.team_id.is_showroom)
+        return segments.segment_companies(governed)

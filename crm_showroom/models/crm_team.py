@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class CrmTeam(models.Model):
@@ -23,3 +24,29 @@ class CrmTeam(models.Model):
             "The number of days for the first follow-up cannot be negative.",
         ),
     ]
+
+    # ------------------------------------------------------------
+    # SEGMENTS (G5)
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """G5: only a segment admin makes a team a showroom team."""
+        if any(vals.get("is_showroom") for vals in vals_list):
+            self._showroom_check_rule_editor()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """G5: the showroom rule fields of a team (``is_showroom`` and every
+        ``showroom_*`` field) are the segment admin's configuration (and the
+        system admin's, who administers the teams in stock Odoo); a sales manager
+        edits the rest of the team as in stock Odoo."""
+        if any(fname == "is_showroom" or fname.startswith("showroom_") for fname in vals):
+            self._showroom_check_rule_editor()
+        return super().write(vals)
+
+    def _showroom_check_rule_editor(self):
+        user = self.env.user
+        editors = ("crm_showroom.group_showroom_admin", "base.group_system")
+        if not (self.env.su or any(user.has_group(group) for group in editors)):
+            raise AccessError(_("Only a Segment Administrator can change the showroom rules of a sales team."))

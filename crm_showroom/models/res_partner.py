@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_list
 
-from ..tools import churn, receivables
+from ..tools import churn, receivables, segments
 from ..tools.care_calendar import birthday_key, next_birthday
 from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
 from .res_users import MANAGER_GROUP
@@ -560,12 +560,18 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------
-    # HOLDERS (G1, G4)
+    # HOLDERS (G1, G4) AND SEGMENTS (G5)
     # ------------------------------------------------------------
     # Who held a base customer, and when: ``showroom.assignment``, kept at every
-    # door that changes the salesperson of a base customer.
+    # door that changes the salesperson of a base customer. Only group management
+    # moves a base customer to another company (segment); other partners keep
+    # stock Odoo's behaviour.
 
     def write(self, vals):
+        if "company_id" in vals:
+            base_customers = self.filtered("is_base_customer")
+            new_company = self.env["res.company"].browse(vals["company_id"])
+            segments.check_segment_moves(base_customers, segments.segment_companies(base_customers), new_company)
         result = super().write(vals)
         if "user_id" in vals:
             self.env["showroom.assignment"]._showroom_record_holders(

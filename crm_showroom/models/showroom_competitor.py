@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import segments
+
 
 class ShowroomCompetitor(models.Model):
     """G3: the competitors' cars a customer compares with ours, and the car a lost
@@ -31,7 +33,12 @@ class ShowroomCompetitor(models.Model):
     child_ids = fields.One2many("showroom.competitor", "parent_id", string="Models")
     kind = fields.Selection([("brand", "Brand"), ("model", "Model")], compute="_compute_kind", store=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one("res.company", index=True, help="Empty: shared by every company.")
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        default=lambda self: segments.default_company(self),
+        help="Empty: shared by every company.",
+    )
     note = fields.Text(string="Notes", help="What the showroom knows of it: prices, strengths, offers.")
     active = fields.Boolean(default=True)
 

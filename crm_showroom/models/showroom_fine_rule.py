@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools import segments
 from ..tools.assignment import sql_held_by, sql_later_change, sql_leads_maybe_held
 from ..tools.text import sql_is_blank
 from ..tools.visit import sql_name_mismatch
@@ -172,6 +173,7 @@ class ShowroomFineRule(models.Model):
     company_id = fields.Many2one(
         "res.company",
         index=True,
+        default=lambda self: segments.default_company(self),
         help="Empty: the rule applies to every company that has no rule of its own of this kind.",
     )
 

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import segments
+
 
 class ShowroomGrade(models.Model):
     """A prospect grade of the rule book (R3).
@@ -8,7 +10,11 @@ class ShowroomGrade(models.Model):
     The grade says how soon the customer is expected to order or take delivery,
     and how long a consultant may wait, at most, between two follow-ups of an
     opportunity of that grade: O weekly, H every 2 days, A weekly, B every 2 weeks,
-    C every 3 weeks, N monthly (shipped defaults, editable by showroom managers).
+    C every 3 weeks, N monthly (shipped defaults, editable by segment admins).
+
+    G5: a grade of a company serves that company (segment) only; a grade of no
+    company (the shipped ones) serves every company and only group management
+    edits it (security/showroom_roles_security.xml).
     """
 
     _name = "showroom.grade"
@@ -37,9 +43,12 @@ class ShowroomGrade(models.Model):
     sequence = fields.Integer(default=10)
     color = fields.Integer()
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: segments.default_company(self), help="Empty: all companies."
+    )
 
     _sql_constraints = [
-        ("code_unique", "UNIQUE(code)", "A grade with this code already exists."),
+        ("code_unique", "UNIQUE NULLS NOT DISTINCT (code, company_id)", "A grade with this code already exists."),
     ]
 
     @api.constrains("followup_interval_days")

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import segments
+
 
 class ShowroomMileageMilestone(models.Model):
     """A reason to call a base customer (R6.1), worked by the telemarketing team.
@@ -44,7 +46,9 @@ class ShowroomMileageMilestone(models.Model):
         help="An entry whose customer cannot be reached this many calls in a row is closed.",
     )
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", help="Empty: all companies.")
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: segments.default_company(self), help="Empty: all companies."
+    )
 
     _sql_constraints = [
         ("call_interval_positive", "CHECK(call_interval_months > 0)", "Calls are at least a month apart."),

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import segments
+
 
 class ShowroomSourceChannel(models.Model):
     """How a prospect came to the showroom (R2.5-R2.7).
@@ -7,7 +9,8 @@ class ShowroomSourceChannel(models.Model):
     Some channels require a companion on the opportunity: a customer referral
     records the referring (old) customer, a relationship introduction the
     introducer (group leader or staff member), a second-network introduction the
-    sub-dealer that brings the customer at delivery. Admins add channels in the UI.
+    sub-dealer that brings the customer at delivery. Segment admins add channels
+    of their companies in the UI (G5; a channel of no company serves every company).
     """
 
     _name = "showroom.source.channel"
@@ -29,3 +32,6 @@ class ShowroomSourceChannel(models.Model):
         help="What must be recorded on an opportunity that comes through this channel.",
     )
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: segments.default_company(self), help="Empty: all companies."
+    )

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
+from ..tools import segments
 from ..tools.mileage import date_reaching, estimated_km, km_per_day, odometer_chart_svg
 from ..tools.plate import normalize_plate
 from .product_attribute import VEHICLE_ROLES
@@ -366,6 +367,10 @@ class ShowroomVehicle(models.Model):
             raise AccessError(_("Whether the post-purchase plan was launched is recorded by its launch only."))
         if vals.get("plate_number"):
             vals = dict(vals, plate_number=normalize_plate(vals["plate_number"]))
+        if "company_id" in vals:
+            # G5: only group management moves a vehicle to another company (segment)
+            new_company = self.env["res.company"].browse(vals["company_id"])
+            segments.check_segment_moves(self, segments.segment_companies(self), new_company)
         return super().write(vals)
 
     # ------------------------------------------------------------

@@ -37,6 +37,8 @@ from . import test_ui_tour_fines
 from . import test_company_settings
 from . import test_rule_definitions
 from . import test_screens
+from . import test_role_matrix
+from . import test_segments
 from . import test_lost_approval
 from . import test_competitor
 from . import test_ui_tour_lost

@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sms.tests.common import SMSCase
 
 from .common_vehicle import ShowroomVehicleCase
@@ -29,6 +30,11 @@ class ShowroomCareCase(ShowroomVehicleCase, SMSCase):
             cls._create_vehicle(partner, date(2024, 3, 10))
         cls.holiday_template = cls.env.ref("crm_showroom.sms_template_care_holiday")
         cls.care_cron = cls.env.ref("crm_showroom.ir_cron_care_sms")
+        # G5: care days are the segment admin's configuration
+        cls.segment_admin = mail_new_test_user(
+            cls.env, login="sr_care_admin", name="Qian Admin", tz="Asia/Shanghai",
+            groups="crm_showroom.group_showroom_admin",
+        )
 
     @classmethod
     def _create_vehicle(cls, partner, delivery_date, company=None):

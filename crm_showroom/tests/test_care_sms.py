@@ -211,7 +211,7 @@ class TestCareYear(ShowroomCareCase):
     def _generate(self, year, user=None):
         wizard = (
             self.env["showroom.care.year"]
-            .with_user(user or self.manager)
+            .with_user(user or self.segment_admin)
             .create({"year": year, "company_id": self.company.id})
         )
         return wizard._showroom_generate()
@@ -271,8 +271,9 @@ class TestCareYear(ShowroomCareCase):
 
 @tagged("post_install", "-at_install", "crm_showroom", "care_sms")
 class TestCareSmsSecurity(ShowroomCareCase):
-    """Managers plan care days; telemarketing reads care days and logs; consultants
-    have no access; everyone sees their companies' only."""
+    """Segment admins plan care days; managers read them and the logs and edit the
+    SMS texts; telemarketing reads care days and logs; consultants have no access;
+    everyone sees their companies' only."""
 
     @classmethod
     def setUpClass(cls):
@@ -290,18 +291,22 @@ class TestCareSmsSecurity(ShowroomCareCase):
         cls.other_company = cls.env["res.company"].create({"name": "Other Showroom"})
         cls.other_care_day = cls._create_care_day(company_id=cls.other_company.id)
 
-    def test_manager(self):
+    def test_segment_admin_and_manager(self):
+        values = {"name": "Launch", "occasion": "launch", "date": date(2027, 5, 1)}
+        with self.assertRaises(AccessError):
+            self.env["showroom.care.day"].with_user(self.manager).create(
+                dict(values, sms_template_id=self.holiday_template.id)
+            )
+        with self.assertRaises(AccessError):
+            self.care_day.with_user(self.manager).name = "Changed"
+        with self.assertRaises(AccessError):
+            self.env["showroom.care.year"].with_user(self.manager).create({"year": 2028})
         CareDay = self.env["showroom.care.day"].with_user(self.manager)
-        care_day = CareDay.create(
-            {
-                "name": "Launch",
-                "occasion": "launch",
-                "date": date(2027, 5, 1),
-                "sms_template_id": self.holiday_template.id,
-            }
+        self.assertEqual(CareDay.search([("id", "in", (self.care_day | self.other_care_day).ids)]), self.care_day)
+        care_day = self.env["showroom.care.day"].with_user(self.segment_admin).create(
+            dict(values, sms_template_id=self.holiday_template.id)
         )
         care_day.audience_domain = "[('city_id', '!=', False)]"
-        self.assertEqual(CareDay.search([("id", "in", (self.care_day | self.other_care_day).ids)]), self.care_day)
         self.assertEqual(len(self.env["showroom.care.sms"].with_user(self.manager).search([])), 2)
         self.holiday_template.with_user(self.manager).body = "Dear {{ object.name }}"
         with self.assertRaises(AccessError):

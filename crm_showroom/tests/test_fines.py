@@ -516,11 +516,25 @@ class TestFineSecurity(ShowroomFineCase):
         with self.assertRaises(AccessError):
             sheet.fine_ids.with_user(outsider).read(["amount"])
 
-    def test_rules_are_managers_data(self):
+    def test_rules_are_segment_admins_data(self):
+        """G5: the shipped rules serve every company and only group management edits
+        them; a segment admin adds and edits their own company's rules."""
+        segment_admin = mail_new_test_user(self.env, login="sr_fine_admin", groups="crm_showroom.group_showroom_admin")
+        group_management = mail_new_test_user(
+            self.env, login="sr_fine_group", groups="crm_showroom.group_showroom_group_management"
+        )
         rule = self.rules["followup_late"]
+        for user in (self.consultant, self.manager, segment_admin):
+            with self.assertRaises(AccessError):
+                rule.with_user(user).amount = 10.0
+        rule.with_user(group_management).amount = 60.0
+        own = self.env["showroom.fine.rule"].with_user(segment_admin).create(
+            {"code": "LATE", "name": "Ours", "kind": "followup_late", "amount": 80.0}
+        )
+        self.assertEqual(own.company_id, self.company)
+        own.amount = 70.0
         with self.assertRaises(AccessError):
-            rule.with_user(self.consultant).amount = 10.0
-        rule.with_user(self.manager).amount = 60.0
+            own.with_user(self.manager).amount = 10.0
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
             self.env["showroom.fine.rule"].create({"code": "LATE", "name": "Twice", "kind": "followup_late"})
 

@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .common_mileage import ShowroomMileageCase
 
 BEFORE_SHANGHAI_MIDNIGHT = "2026-03-10 15:59:00"  # 10 March 23:59 in Shanghai
@@ -350,10 +352,14 @@ class TestMileageSecurity(ShowroomMileageCase):
             with self.subTest(model=record._name):
                 form = Form(record.with_user(self.tm1))
                 self.assertTrue(form.id)
-        # milestones: everyone reads, managers edit
-        with self.assertRaises(AccessError):
-            self.m50.with_user(self.tm1).km = 40000
-        self.m50.with_user(self.manager).call_months = 4
+        # milestones: everyone reads; the shipped ones, shared by every company, only group management edits (G5)
+        for user in (self.tm1, self.manager):
+            with self.assertRaises(AccessError):
+                self.m50.with_user(user).km = 40000
+        group_management = mail_new_test_user(
+            self.env, login="sr_group_management", groups="crm_showroom.group_showroom_group_management"
+        )
+        self.m50.with_user(group_management).call_months = 4
 
     def test_consultant_readings_of_own_vehicles_only(self):
         mine = self._make_vehicle(self._linear(date(2026, 3, 1), 20000))

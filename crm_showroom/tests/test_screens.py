@@ -90,7 +90,7 @@ class TestWording(ShowroomDemoScreenCase):
             self.assertIn("is_showroom", span.get("invisible") or "")
 
     def test_care_days_are_named_in_the_company_language(self):
-        """R6.2: an English-speaking manager generates the year; the Chinese team
+        """R6.2: an English-speaking manager (the demo store's segment admin) generates the year; the Chinese team
         reads the care days' names in Chinese."""
         self.assertEqual(self.company.partner_id.lang, "zh_CN")
         env = self._env("manager", lang="en_US")

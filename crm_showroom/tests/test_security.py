@@ -9,7 +9,7 @@ from .common import ShowroomCase
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_security")
 class TestSecurity(ShowroomCase):
     """G5: consultants see their own opportunities, follow-ups and feedback;
-    managers see the whole showroom and configure the rules."""
+    managers see the whole showroom; segment admins configure the rules."""
 
     @classmethod
     def setUpClass(cls):
@@ -43,7 +43,16 @@ class TestSecurity(ShowroomCase):
         feedback = self.their_done.with_user(self.manager).read(["showroom_feedback"])[0]["showroom_feedback"]
         self.assertEqual(feedback, "Secret price talk")
 
-    def test_only_managers_configure_rules(self):
+    def test_only_segment_admins_configure_rules(self):
+        """G5: managers and consultants read the rules; a segment admin edits the
+        rules of their own companies; the shared (shipped) ones, which every
+        company follows, only group management edits."""
+        segment_admin = mail_new_test_user(
+            self.env, login="sr_segment_admin", groups="crm_showroom.group_showroom_admin"
+        )
+        group_management = mail_new_test_user(
+            self.env, login="sr_group_management", groups="crm_showroom.group_showroom_group_management"
+        )
         grade = self.grades["H"]
         self.assertEqual(grade.with_user(self.consultant).followup_interval_days, 2, "consultants read grades")
         for model, values in (
@@ -52,14 +61,22 @@ class TestSecurity(ShowroomCase):
             ("showroom.source.channel", {"name": "Renamed"}),
         ):
             with self.subTest(model=model):
-                record = self.env[model].search([], limit=1)
-                with self.assertRaises(AccessError):
-                    record.with_user(self.consultant).write(values)
-                record.with_user(self.manager).write(values)
-        new_grade = self.env["showroom.grade"].with_user(self.manager).create(
+                shared = self.env[model].search([("company_id", "=", False)], limit=1)
+                for user in (self.consultant, self.manager, segment_admin):
+                    with self.assertRaises(AccessError):
+                        shared.with_user(user).write(values)
+                shared.with_user(group_management).write(values)
+        own_grade = self.env["showroom.grade"].with_user(segment_admin).create(
             {"code": "X", "name": "Exhibition", "followup_interval_days": 3}
         )
-        self.assertTrue(new_grade)
+        self.assertEqual(own_grade.company_id, self.company, "a segment admin's grade belongs to their company")
+        own_grade.with_user(segment_admin).followup_interval_days = 4
+        with self.assertRaises(AccessError):
+            own_grade.with_user(self.manager).followup_interval_days = 5
+        with self.assertRaises(AccessError):
+            self.env["showroom.grade"].with_user(segment_admin).create(
+                {"code": "Y", "name": "Shared", "followup_interval_days": 3, "company_id": False}
+            )
 
     def test_multi_company_isolation(self):
         other_company = self.env["res.company"].create({"name": "Shijiazhuang Store", "country_id": self.china.id})

@@ -37,6 +37,11 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         cls.stock_user = mail_new_test_user(
             cls.env, login="sr_stock", name="Zhou Warehouse", tz="Asia/Shanghai", groups="stock.group_stock_user"
         )
+        # G5: activity plans are the segment admin's configuration
+        cls.segment_admin = mail_new_test_user(
+            cls.env, login="sr_segment_admin", name="Qian Admin", tz="Asia/Shanghai",
+            groups="crm_showroom.group_showroom_admin",
+        )
 
     def _delivery_user(self):
         return self.stock_user  # warehouse staff, without CRM rights
@@ -355,8 +360,8 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         self.assertEqual(action["res_model"], "showroom.followup.done")
 
     @freeze_time("2026-03-10 02:00:00")
-    def test_managers_edit_the_plan(self):
-        plan = self.plan.with_user(self.manager)
+    def test_segment_admins_edit_the_plan(self):
+        plan = self.plan.with_user(self.segment_admin)
         templates = plan.template_ids
         templates[3].unlink()
         templates[0].write({"delay_count": 1, "summary": "24-hour call"})
@@ -489,7 +494,7 @@ class TestVehicleDelivery(ShowroomVehicleCase):
         editor = self.env.ref("mail.group_mail_template_editor")
         self.env.ref("base.group_user").implied_ids -= editor
         editor.users = False
-        template = self.plan.template_ids[1].with_user(self.manager)
+        template = self.plan.template_ids[1].with_user(self.segment_admin)
         template.note = "<p>Service by {{ object.first_service_date }}</p>"
         with self.assertRaises(AccessError):
             template.note = "<p>{{ object.env['res.users'].search([]).mapped('login') }}</p>"
@@ -505,7 +510,7 @@ class TestVehicleDelivery(ShowroomVehicleCase):
             ({"showroom_window_next_end_day": 4}, "next month"),
         ):
             with self.subTest(values=values), self.assertRaisesRegex(ValidationError, message):
-                template.with_user(self.manager).write(values)
+                template.with_user(self.segment_admin).write(values)
         self.assertEqual(template.showroom_window_end_day, 25, "nothing saved")
 
     # ------------------------------------------------------------
@@ -568,7 +573,9 @@ class TestVehicleDelivery(ShowroomVehicleCase):
             my_vehicle.with_user(finance).plate_number = "冀F·B5678"
         with self.assertRaises(AccessError):
             self.plan.with_user(finance).name = "Renamed"
-        self.plan.with_user(self.manager).name = "Post-purchase follow-ups (edited)"
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.manager).name = "Renamed"
+        self.plan.with_user(self.segment_admin).name = "Post-purchase follow-ups (edited)"
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_vehicle", "showroom_performance")

@@ -594,6 +594,18 @@ class TestRoleMatrix(ShowroomCase):
         return {"name": f"Rival brand of {owner.name}"}
 
     @classmethod
+    def _fixture_showroom_relationship_level(cls, company, owner):
+        return {"name": f"Level of {owner.name}"}
+
+    @classmethod
+    def _fixture_showroom_interest(cls, company, owner):
+        return {"name": f"Interest of {owner.name}"}
+
+    @classmethod
+    def _fixture_showroom_customer_class(cls, company, owner):
+        return {"name": f"Class of {owner.name}", "customer_kind": "person", "nature": "private"}
+
+    @classmethod
     def _fixture_showroom_grade_history(cls, company, owner):
         return {
             "lead_id": cls._lead(company, owner).id,

@@ -18,6 +18,7 @@
         "security/showroom_mileage_security.xml",
         "security/showroom_care_security.xml",
         "security/showroom_fines_security.xml",
+        "security/showroom_pool_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
         "data/showroom_feedback_reason_data.xml",
@@ -30,6 +31,7 @@
         "data/sms_template_data.xml",
         "data/showroom_fine_rule_data.xml",
         "data/showroom_fine_cron_data.xml",
+        "data/showroom_pool_data.xml",
         "wizard/showroom_followup_done_views.xml",
         "wizard/showroom_followup_cancel_views.xml",
         "wizard/showroom_followup_instruction_views.xml",
@@ -73,6 +75,7 @@
         "report/showroom_fine_statement_views.xml",
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
+        "views/crm_lead_pool_views.xml",
         "views/crm_showroom_menus.xml",
     ],
     "demo": [

@@ -550,3 +550,17 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_care_sms_action")
         action["domain"] = [("partner_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------
+    # HOLDERS (G1, G4)
+    # ------------------------------------------------------------
+    # Who held a base customer, and when: ``showroom.assignment``, kept at every
+    # door that changes the salesperson of a base customer.
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals:
+            self.env["showroom.assignment"]._showroom_record_holders(
+                self.filtered("is_base_customer"), "partner_id"
+            )
+        return result

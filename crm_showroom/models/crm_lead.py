@@ -943,13 +943,18 @@ class CrmLead(models.Model):
     @api.depends(
         "user_id", "type", "active", "stage_id", "team_id", "team_id.is_showroom", "team_id.showroom_pool_grace_days",
         "showroom_grade_id", "showroom_grade_id.followup_interval_days", "showroom_registered_at",
-        "showroom_followup_ids.active", "showroom_followup_ids.date_done",
+        "showroom_followup_ids.active", "showroom_followup_ids.date_done", "showroom_assignment_ids.date_from",
     )
     def _compute_showroom_release_date(self):
         lead_ids = self._origin.ids
         dates = {}
         if lead_ids:
+            # the query reads these tables: what the transaction changed must be in them
             self.env["mail.activity"].flush_model()
+            self.env["showroom.assignment"].flush_model()
+            self.env["crm.team"].flush_model(["is_showroom", "showroom_pool_grace_days"])
+            self.env["showroom.grade"].flush_model(["followup_interval_days"])
+            self.env["crm.stage"].flush_model(["is_won"])
             self.flush_model([fname for fname in self._fields if fname != "showroom_release_date"])
             self.env.cr.execute(self._showroom_release_query(self._origin.user_id, lead_ids))
             dates = {lead_id: release_date for lead_id, _user_id, release_date, _today in self.env.cr.fetchall()}
@@ -1238,19 +1243,19 @@ class CrmLead(models.Model):
             self.env["res.company"]._showroom_tz_name(user),
         )
         Assignment = self.env["showroom.assignment"].sudo()
-        claimed_today = dict(
-            Assignment._read_group(
-                [
-                    ("reason", "=", "claimed"),
-                    ("user_id", "=", user.id),
-                    ("lead_id.team_id", "in", self.team_id.ids),
-                    ("date_from", ">=", day_start),
-                    ("date_from", "<", day_end),
-                ],
-                ["lead_id.team_id"],
-                ["__count"],
-            )
-        )
+        claimed_today = defaultdict(int)
+        for lead, count in Assignment._read_group(
+            [
+                ("reason", "=", "claimed"),
+                ("user_id", "=", user.id),
+                ("lead_id.team_id", "in", self.team_id.ids),
+                ("date_from", ">=", day_start),
+                ("date_from", "<", day_end),
+            ],
+            ["lead_id"],
+            ["__count"],
+        ):
+            claimed_today[lead.team_id] += count
         held = dict(
             self._read_group(
                 [*self._showroom_open_domain(), ("user_id", "=", user.id), ("team_id", "in", self.team_id.ids)],

@@ -946,7 +946,7 @@ class CrmLead(models.Model):
         "showroom_followup_ids.active", "showroom_followup_ids.date_done", "showroom_assignment_ids.date_from",
     )
     def _compute_showroom_release_date(self):
-        lead_ids = self._origin.ids
+        lead_ids = self._origin.filtered("user_id").ids  # in the pool: no release date
         dates = {}
         if lead_ids:
             # the query reads these tables: what the transaction changed must be in them
@@ -984,7 +984,9 @@ class CrmLead(models.Model):
         tz_by_user = {user.id: self.env["res.company"]._showroom_tz_name(user) for user in holders.sudo()}
         today_by_user = self.env["res.company"]._showroom_today_by_user(holders)
         Followup = self.env["showroom.followup.mixin"]
-        governed = Followup._showroom_governed_followup_sql("a", ["crm.lead"])
+        # the follow-ups of the open showroom opportunities joined below: governed ones
+        # (``_showroom_governed_followup_sql``'s join to the opportunity adds nothing here)
+        done_followup = Followup._showroom_where_sql("mail.activity", Followup._showroom_followup_domain(), "a")
         open_leads = Followup._showroom_where_sql("crm.lead", self._showroom_open_domain(), "l")
         return SQL(
             f"""
@@ -992,9 +994,10 @@ class CrmLead(models.Model):
                 SELECT * FROM unnest(%(users)s::int[], %(tzs)s::varchar[], %(todays)s::date[]) AS h(user_id, tz, today)
             ), done AS (
                 SELECT a.res_id, max(a.date_done) AS date_done
-                  FROM mail_activity a {governed}
+                  FROM mail_activity a
+                 WHERE a.res_model = 'crm.lead' AND {done_followup}
                    AND a.active IS NOT TRUE AND a.showroom_closed_reason IS NULL
-                   AND (%(all)s OR a.res_id = ANY(%(lead_ids)s))
+                   %(done_filter)s
                  GROUP BY a.res_id
             )
             SELECT l.id, l.user_id,
@@ -1009,17 +1012,15 @@ class CrmLead(models.Model):
               JOIN crm_team t ON t.id = l.team_id
               JOIN showroom_grade g ON g.id = l.showroom_grade_id
               LEFT JOIN done ON done.res_id = l.id
-              LEFT JOIN LATERAL (
-                    SELECT max(s.date_from) AS date_from FROM showroom_assignment s
-                     WHERE s.lead_id = l.id AND s.user_id = l.user_id AND s.date_to IS NULL
-              ) since ON TRUE
-             WHERE {open_leads} AND (%(all)s OR l.id = ANY(%(lead_ids)s))
+              LEFT JOIN showroom_assignment since
+                     ON since.lead_id = l.id AND since.date_to IS NULL AND since.user_id = l.user_id
+             WHERE {open_leads} %(lead_filter)s
             """,
             users=list(tz_by_user),
             tzs=list(tz_by_user.values()),
             todays=[today_by_user[user_id] for user_id in tz_by_user],
-            all=lead_ids is None,
-            lead_ids=list(lead_ids or []),
+            done_filter=SQL("AND a.res_id = ANY(%s)", list(lead_ids)) if lead_ids is not None else SQL(),
+            lead_filter=SQL("AND l.id = ANY(%s)", list(lead_ids)) if lead_ids is not None else SQL(),
         )
 
     def _showroom_followup_keeper(self):
@@ -1105,8 +1106,10 @@ class CrmLead(models.Model):
             return leads
         bodies = {lead.id: lead._showroom_release_note(due[lead.id]) for lead in leads}
         by_holder = leads.grouped("user_id")
+        # the chatter gets the release note, which names the former holder, instead of
+        # the salesperson's tracking line: one message per opportunity, not two
         with self.env["showroom.assignment"]._showroom_reason("released", note=_("Not followed up in time")):
-            leads.write({"user_id": False})
+            leads.with_context(mail_notrack=True).write({"user_id": False})
         leads._message_log_batch(bodies=bodies)
         for holder, lost in by_holder.items():
             lost._showroom_notify_released(holder)

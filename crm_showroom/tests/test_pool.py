@@ -7,6 +7,7 @@ from odoo import api
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -243,6 +244,17 @@ class TestPool(ShowroomCase):
     # ------------------------------------------------------------
     # SECURITY
     # ------------------------------------------------------------
+
+    def test_pool_menu_lists_my_teams_pool(self):
+        lead = self._pool_lead()
+        held = self._lead_at("2026-03-01 02:00:00", name="Held")
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.crm_lead_action_showroom_pool")
+        my_teams = [("team_id.member_ids", "in", [self.consultant.id])]  # the "My Teams' Pool" filter
+        Lead = self.env["crm.lead"].with_user(self.consultant)
+        found = Lead.search(safe_eval(action["domain"]) + my_teams)
+        self.assertIn(lead, found)
+        self.assertNotIn(held, found)
+        self.assertFalse(Lead.with_user(self.outsider).search(safe_eval(action["domain"]) + [("id", "=", lead.id)]))
 
     def test_consultants_read_their_teams_pool_only(self):
         lead = self._pool_lead()

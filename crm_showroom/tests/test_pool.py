@@ -256,6 +256,24 @@ class TestPool(ShowroomCase):
         self.assertNotIn(held, found)
         self.assertFalse(Lead.with_user(self.outsider).search(safe_eval(action["domain"]) + [("id", "=", lead.id)]))
 
+    def test_pool_readers_see_no_feedback(self):
+        """What a colleague learnt from the customer stays the holders': reading an
+        activity of someone else's opportunity takes write access to it (mail's
+        ``_mail_post_access``), which the pool does not give."""
+        lead = self._lead_at("2026-03-01 02:00:00", user_id=self.consultant_2.id)
+        with freeze_time("2026-03-02 02:00:00"):
+            self._mark_done(self._open_followups(lead).with_user(self.consultant_2), text="Secret price talk")
+            self.env.flush_all()
+        self.assertEqual(self._release("2026-03-20 18:30:00"), 1)
+        as_consultant = lead.with_user(self.consultant)
+        self.assertEqual(as_consultant.name, lead.name, "the pool is readable")
+        Activity = self.env["mail.activity"].with_user(self.consultant).with_context(active_test=False)
+        self.assertFalse(Activity.search([("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]))
+        self.assertFalse(as_consultant.showroom_last_feedback)
+        self._claim(lead, self.consultant, "2026-03-21 02:00:00")
+        as_consultant.invalidate_recordset()
+        self.assertIn("Secret price talk", as_consultant.showroom_last_feedback, "the holder reads the history")
+
     def test_consultants_read_their_teams_pool_only(self):
         lead = self._pool_lead()
         Lead = self.env["crm.lead"]

@@ -1159,6 +1159,7 @@ class CrmLead(models.Model):
         user = self.env.user
         if not user.has_group("crm_showroom.group_showroom_consultant"):
             raise AccessError(_("Only showroom consultants claim customers from the pool."))
+        self.check_access("read")  # another team's or company's pool: not even its names
         # sudo: the pool's rules are checked here, explicitly, before anything is read
         # or written beyond them; the claimant then reads the lead as its holder
         leads = self.sudo()

@@ -290,8 +290,9 @@ class TestPool(ShowroomCase):
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_pool")
 class TestPoolConcurrency(TransactionCase):
-    """G4 at the database: two transactions at once (two cursors, committed data).
-    The test's own transaction writes nothing: it would hold locks the others wait for."""
+    """G4 at the database: two transactions at once (two cursors, committed data:
+    their commits are the test's point). The test's own transaction writes nothing:
+    it would hold locks the others wait for."""
 
     @contextmanager
     def _committed_fixture(self):
@@ -334,7 +335,7 @@ class TestPoolConcurrency(TransactionCase):
                 "UPDATE crm_lead SET create_date = %s, showroom_registered_at = %s WHERE id = %s",
                 [datetime(2026, 3, 1, 2), datetime(2026, 3, 1, 2), lead.id],
             )
-            cr.commit()  # pylint: disable=invalid-commit - other cursors must see the data
+            cr.commit()  # pylint: disable=invalid-commit
             ids = (users.ids, team.id, lead.id)
         try:
             yield ids
@@ -347,7 +348,7 @@ class TestPoolConcurrency(TransactionCase):
                 cr.execute("DELETE FROM crm_lead WHERE id = %s", [lead_id])
                 env["crm.team"].browse(team_id).unlink()
                 env["res.users"].browse(user_ids).unlink()
-                cr.commit()  # pylint: disable=invalid-commit - other cursors must see the data
+                cr.commit()  # pylint: disable=invalid-commit
 
     def _env(self, cr, uid=api.SUPERUSER_ID):
         return api.Environment(cr, uid, {})
@@ -359,8 +360,8 @@ class TestPoolConcurrency(TransactionCase):
                 first = self._env(cr1)["crm.lead"]._cron_showroom_pool_release()
                 cr1.flush()
                 second = self._env(cr2)["crm.lead"]._cron_showroom_pool_release()  # while cr1 holds the row
-                cr1.commit()  # pylint: disable=invalid-commit - other cursors must see the data
-                cr2.commit()  # pylint: disable=invalid-commit - other cursors must see the data
+                cr1.commit()  # pylint: disable=invalid-commit
+                cr2.commit()  # pylint: disable=invalid-commit
             with self.registry.cursor() as cr3:
                 third = self._env(cr3)["crm.lead"]._cron_showroom_pool_release()
                 env = self._env(cr3)
@@ -378,7 +379,7 @@ class TestPoolConcurrency(TransactionCase):
         with self._committed_fixture() as (user_ids, _team, lead_id), freeze_time("2026-03-15 18:30:00"):
             with self.registry.cursor() as cr:
                 self._env(cr)["crm.lead"]._cron_showroom_pool_release()
-                cr.commit()  # pylint: disable=invalid-commit - other cursors must see the data
+                cr.commit()  # pylint: disable=invalid-commit
             with freeze_time("2026-04-20 02:00:00"):  # past the cool-off of the first consultant
                 with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
                     lead1 = self._env(cr1, user_ids[0])["crm.lead"].browse(lead_id)
@@ -387,7 +388,7 @@ class TestPoolConcurrency(TransactionCase):
                     cr1.flush()
                     with self.assertRaisesRegex(UserError, "A colleague has just claimed"):
                         lead2.action_showroom_pool_claim()
-                    cr1.commit()  # pylint: disable=invalid-commit - other cursors must see the data
+                    cr1.commit()  # pylint: disable=invalid-commit
                     cr2.rollback()
                 with self.registry.cursor() as cr3:
                     holder = self._env(cr3)["crm.lead"].browse(lead_id).user_id.id

@@ -931,8 +931,8 @@ class CrmLead(models.Model):
         store=True,
         index="btree_not_null",
         help="G4: the day, in the holder's calendar, this opportunity returns to the team's pool unless it "
-        "is followed up before: the last done follow-up (else the day the holder got the customer) plus "
-        "the grade's interval and the team's grace period.",
+        "is followed up before: the last done follow-up (or, if later, the day the holder got the customer) "
+        "plus the grade's interval and the team's grace period.",
     )
     showroom_release_days = fields.Integer(
         string="Days until pool",
@@ -974,13 +974,14 @@ class CrmLead(models.Model):
         SQL giving ``(lead id, holder id, release date, holder's today)`` for the open
         showroom opportunities held by ``holders`` (of ``lead_ids``, default all).
 
-        The release date is the holder's last done follow-up (its ``date_done``, the
-        assignee's day) — or, without one, the day the holder got the customer (the
-        registration, in the holder's day; a later assignment to them counts as their
-        start) — plus the grade's interval, plus the team's grace days, plus one: the
-        first day the opportunity is "older than interval plus grace". No grade, no
-        release (the entry standard requires one). The holders' time zones come from
-        ``res.company._showroom_tz_name``: never the context's, never UTC."""
+        The release date is the latest of the last done follow-up (its ``date_done``,
+        the assignee's day), the registration and the day the current holder got the
+        customer (their open ``showroom.assignment`` row: a claimant or a new holder
+        starts afresh), both in the holder's day; plus the grade's interval, plus the
+        team's grace days, plus one: the first day the opportunity is "older than
+        interval plus grace". No grade, no release (the entry standard requires one).
+        The holders' time zones come from ``res.company._showroom_tz_name``: never
+        the context's, never UTC."""
         tz_by_user = {user.id: self.env["res.company"]._showroom_tz_name(user) for user in holders.sudo()}
         today_by_user = self.env["res.company"]._showroom_today_by_user(holders)
         Followup = self.env["showroom.followup.mixin"]

@@ -946,7 +946,8 @@ class CrmLead(models.Model):
         "showroom_followup_ids.active", "showroom_followup_ids.date_done", "showroom_assignment_ids.date_from",
     )
     def _compute_showroom_release_date(self):
-        lead_ids = self._origin.filtered("user_id").ids  # in the pool: no release date
+        # in the pool (no holder) or outside showroom teams: no release date, no query
+        lead_ids = self._origin.filtered(lambda lead: lead.user_id and lead.team_id.is_showroom).ids
         dates = {}
         if lead_ids:
             # the query reads these tables: what the transaction changed must be in them

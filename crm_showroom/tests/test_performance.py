@@ -18,9 +18,9 @@ class TestPerformance(ShowroomCase):
 
     # the same for 1 and for 20 opportunities; one of them reads the time zone of the
     # showroom's day, one looks for the running campaigns the new leads carry (R6.3);
-    # three compute the day the opportunities return to the pool (G4: the holders'
-    # time zones, then the release query, before and after the holders' history row)
-    SHOWROOM_CREATE_QUERIES = 18
+    # two compute the day the opportunities return to the pool (G4: the release query,
+    # before and after the holders' history row)
+    SHOWROOM_CREATE_QUERIES = 17
 
     def _queries_of(self, func):
         self.env.flush_all()

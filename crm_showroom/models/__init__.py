@@ -38,3 +38,9 @@ from . import showroom_fine
 from . import showroom_spot_check
 from . import ir_module_module
 from . import ir_rule
+from . import showroom_competitor
+from . import showroom_grade_history
+# customer file, credit classes and churn warning (G1, G6)
+from . import showroom_relationship_level
+from . import showroom_interest
+from . import showroom_customer_class

@@ -384,8 +384,10 @@ class ShowroomFollowupMixin(models.AbstractModel):
             followups.write({"active": False, "showroom_closed_reason": reason})
 
     def _showroom_reassign_followups(self):
-        """G1 handover: the open follow-ups move with the record to its new ``user_id``;
-        a record left without one (G4: an opportunity returned to the pool) gives them
+        """G1 handover: the open follow-ups move with the record to its new
+        ``user_id``: one search, then one set-based reassignment per new user
+        (``mail.activity._showroom_reassign``), whatever the number of records. A
+        record left without one (G4: an opportunity returned to the pool) gives them
         to its ``_showroom_followup_keeper``, if it has one (R4.1: they stay open)."""
         user_by_id = {record.id: record.user_id or record._showroom_followup_keeper() for record in self}
         records = self.filtered(lambda record: user_by_id[record.id])
@@ -395,7 +397,7 @@ class ShowroomFollowupMixin(models.AbstractModel):
             if followup.user_id != user:
                 by_user[user] |= followup
         for user, followups in by_user.items():
-            followups.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
+            followups._showroom_reassign(user)
 
     def _showroom_pull_in_followups(self):
         """R3: the open follow-ups due later than the record's latest deadline now

@@ -78,7 +78,7 @@ class TestShowroomVisit(ShowroomVisitCase):
 
     def test_no_match(self):
         # a lost opportunity, a colleague's one and another mobile are not the customer's open opportunity
-        self.lead.action_set_lost()
+        self.lead.with_user(self.manager).action_set_lost()  # a consultant's would be a request
         self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id)
         visit = self._visit(user=self.consultant)
         self.assertFalse(visit.lead_id)

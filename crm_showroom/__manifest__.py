@@ -20,6 +20,7 @@
         "security/showroom_fines_security.xml",
         "security/showroom_roles_security.xml",
         "security/showroom_assignment_security.xml",
+        "security/showroom_pool_security.xml",
         "security/showroom_handover_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
@@ -33,6 +34,7 @@
         "data/sms_template_data.xml",
         "data/showroom_fine_rule_data.xml",
         "data/showroom_fine_cron_data.xml",
+        "data/showroom_pool_data.xml",
         "wizard/showroom_followup_done_views.xml",
         "wizard/showroom_followup_cancel_views.xml",
         "wizard/showroom_followup_instruction_views.xml",
@@ -77,6 +79,7 @@
         "report/showroom_fine_statement_views.xml",
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
+        "views/crm_lead_pool_views.xml",
         # handover (G1)
         "wizard/showroom_handover_views.xml",
         "views/res_users_views.xml",

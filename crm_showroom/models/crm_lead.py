@@ -2,17 +2,19 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_list
+from odoo.tools import SQL, format_date, format_list, split_every
 
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import segments
 from ..tools.contact import compact_number, format_cn_mobile, is_chinese_number, is_qq, is_wechat
+from ..tools.showroom_day import day_bounds_utc
 from ..tools.visit import name_keys
 
 _logger = logging.getLogger(__name__)
@@ -1211,3 +1213,379 @@ class CrmLead(models.Model):
         new_team = self.env["crm.team"].browse(vals.get("team_id")).exists() if vals.get("team_id") else None
         governed = self if new_team and new_team.is_showroom else self.filtered(lambda lead: lead.team_id.is_showroom)
         return segments.segment_companies(governed)
+
+    # ------------------------------------------------------------
+    # CUSTOMER POOL (G4)
+    # ------------------------------------------------------------
+    # An open showroom opportunity whose holder does not follow it up within its
+    # grade's interval plus the team's grace period returns to the team's pool
+    # (``_cron_showroom_pool_release``), where the team's consultants claim it
+    # (``action_showroom_pool_claim``) under the team's caps and cool-off. The day it
+    # returns is one definition, in SQL (``_showroom_release_query``), which both the
+    # stored ``showroom_release_date`` and the nightly release read.
+
+    showroom_release_date = fields.Date(
+        string="Returns to the pool on",
+        compute="_compute_showroom_release_date",
+        store=True,
+        index="btree_not_null",
+        help="G4: the day, in the holder's calendar, this opportunity returns to the team's pool unless it "
+        "is followed up before: the last done follow-up (or, if later, the day the holder got the customer) "
+        "plus the grade's interval and the team's grace period.",
+    )
+    showroom_release_days = fields.Integer(
+        string="Days until pool",
+        compute="_compute_showroom_release_days",
+        help="Days left, in the holder's day, before this opportunity returns to the pool.",
+    )
+
+    @api.depends(
+        "user_id", "type", "active", "stage_id", "team_id", "team_id.is_showroom", "team_id.showroom_pool_grace_days",
+        "showroom_grade_id", "showroom_grade_id.followup_interval_days", "showroom_registered_at",
+        "showroom_followup_ids.active", "showroom_followup_ids.date_done", "showroom_assignment_ids.date_from",
+    )
+    def _compute_showroom_release_date(self):
+        # in the pool (no holder) or outside showroom teams: no release date, no query
+        lead_ids = self._origin.filtered(lambda lead: lead.user_id and lead.team_id.is_showroom).ids
+        dates = {}
+        if lead_ids:
+            # the query reads these tables: what the transaction changed must be in them
+            self.env["mail.activity"].flush_model()
+            self.env["showroom.assignment"].flush_model()
+            self.env["crm.team"].flush_model(["is_showroom", "showroom_pool_grace_days"])
+            self.env["showroom.grade"].flush_model(["followup_interval_days"])
+            self.env["crm.stage"].flush_model(["is_won"])
+            self.flush_model([fname for fname in self._fields if fname != "showroom_release_date"])
+            self.env.cr.execute(self._showroom_release_query(self._origin.user_id, lead_ids))
+            dates = {lead_id: release_date for lead_id, _user_id, release_date, _today in self.env.cr.fetchall()}
+        for lead in self:
+            lead.showroom_release_date = dates.get(lead._origin.id, False)
+
+    @api.depends("showroom_release_date", "user_id")
+    def _compute_showroom_release_days(self):
+        today_by_user = self.env["res.company"]._showroom_today_by_user(self.user_id)
+        for lead in self:
+            release = lead.showroom_release_date
+            lead.showroom_release_days = (release - today_by_user[lead.user_id.id]).days if release else 0
+
+    @api.model
+    def _showroom_release_query(self, holders, lead_ids=None):
+        """G4, the one definition of the day an opportunity returns to the pool, as
+        SQL giving ``(lead id, holder id, release date, holder's today)`` for the open
+        showroom opportunities held by ``holders`` (of ``lead_ids``, default all).
+
+        The release date is the latest of the last done follow-up (its ``date_done``,
+        the assignee's day), the registration and the day the current holder got the
+        customer (their open ``showroom.assignment`` row: a claimant or a new holder
+        starts afresh), both in the holder's day; plus the grade's interval, plus the
+        team's grace days, plus one: the first day the opportunity is "older than
+        interval plus grace". No grade, no release (the entry standard requires one).
+        The holders' time zones come from ``res.company._showroom_tz_name``: never
+        the context's, never UTC."""
+        tz_by_user = {user.id: self.env["res.company"]._showroom_tz_name(user) for user in holders.sudo()}
+        today_by_user = self.env["res.company"]._showroom_today_by_user(holders)
+        Followup = self.env["showroom.followup.mixin"]
+        # the follow-ups of the open showroom opportunities joined below: governed ones
+        # (``_showroom_governed_followup_sql``'s join to the opportunity adds nothing here)
+        done_followup = Followup._showroom_where_sql("mail.activity", Followup._showroom_followup_domain(), "a")
+        open_leads = Followup._showroom_where_sql("crm.lead", self._showroom_open_domain(), "l")
+        return SQL(
+            f"""
+            WITH holder AS (
+                SELECT * FROM unnest(%(users)s::int[], %(tzs)s::varchar[], %(todays)s::date[]) AS h(user_id, tz, today)
+            ), done AS (
+                SELECT a.res_id, max(a.date_done) AS date_done
+                  FROM mail_activity a
+                 WHERE a.res_model = 'crm.lead' AND {done_followup}
+                   AND a.active IS NOT TRUE AND a.showroom_closed_reason IS NULL
+                   %(done_filter)s
+                 GROUP BY a.res_id
+            )
+            SELECT l.id, l.user_id,
+                   GREATEST(
+                       done.date_done,
+                       (COALESCE(l.showroom_registered_at, l.create_date) AT TIME ZONE 'UTC' AT TIME ZONE h.tz)::date,
+                       (since.date_from AT TIME ZONE 'UTC' AT TIME ZONE h.tz)::date
+                   ) + g.followup_interval_days + t.showroom_pool_grace_days + 1,
+                   h.today
+              FROM crm_lead l
+              JOIN holder h ON h.user_id = l.user_id
+              JOIN crm_team t ON t.id = l.team_id
+              JOIN showroom_grade g ON g.id = l.showroom_grade_id
+              LEFT JOIN done ON done.res_id = l.id
+              LEFT JOIN showroom_assignment since
+                     ON since.lead_id = l.id AND since.date_to IS NULL AND since.user_id = l.user_id
+             WHERE {open_leads} %(lead_filter)s
+            """,
+            users=list(tz_by_user),
+            tzs=list(tz_by_user.values()),
+            todays=[today_by_user[user_id] for user_id in tz_by_user],
+            done_filter=SQL("AND a.res_id = ANY(%s)", list(lead_ids)) if lead_ids is not None else SQL(),
+            lead_filter=SQL("AND l.id = ANY(%s)", list(lead_ids)) if lead_ids is not None else SQL(),
+        )
+
+    def _showroom_followup_keeper(self):
+        """G4: an opportunity returned to the pool keeps its open follow-ups (R4.1)
+        with its team's leader until a consultant claims it."""
+        self.ensure_one()
+        return self.team_id.user_id
+
+    @api.model
+    def _cron_showroom_pool_release(self, batch_size=1000):
+        """G4 nightly: the open showroom opportunities whose release date (see
+        ``_showroom_release_query``) has come in their holder's day return to their
+        team's pool: unassigned (assignment reason "released"), the reason logged in
+        their chatter, their former holder notified; their open follow-ups stay open
+        with the team's leader (``_showroom_followup_keeper``) until a claim.
+
+        The candidates come from one set-based query; they are released in batches of
+        ``batch_size``, each batch locked (``FOR UPDATE SKIP LOCKED``) and checked
+        again before it is released, reporting progress and, run as a cron job,
+        committing after each batch (``ir.cron._showroom_batch_done``): a second run,
+        concurrent or later, releases nothing twice. A batch that fails is retried one
+        opportunity at a time; an opportunity that still fails is logged and skipped."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT r.id FROM (%s) AS r(id, user_id, release, today) WHERE r.release <= r.today ORDER BY r.id",
+                self._showroom_release_query(self._showroom_pool_holders()),
+            )
+        )
+        lead_ids = [lead_id for (lead_id,) in self.env.cr.fetchall()]
+        remaining = len(lead_ids)
+        released = failed = 0
+
+        def release(ids):
+            with self.env.cr.savepoint():
+                return len(self.browse(ids)._showroom_pool_release())
+
+        for batch in split_every(batch_size, lead_ids, list):
+            try:
+                released += release(batch)
+            except Exception:  # noqa: BLE001 - one bad record must not stop the release: retry one by one
+                for lead_id in batch:
+                    try:
+                        released += release([lead_id])
+                    except Exception:
+                        failed += 1
+                        _logger.exception("Showroom pool release: opportunity %s not released", lead_id)
+            remaining -= len(batch)
+            self.env["ir.cron"]._showroom_batch_done(released, remaining)
+            self.env.invalidate_all()
+        _logger.info("Showroom pool release: %s opportunities returned to the pool, %s failed", released, failed)
+        return released
+
+    @api.model
+    def _showroom_pool_holders(self):
+        """The users holding open showroom opportunities: the holders whose day the
+        release reads."""
+        # sudo: only who holds opportunities is read, for the nightly job
+        groups = self.sudo()._read_group([*self._showroom_open_domain(), ("user_id", "!=", False)], ["user_id"])
+        return self.env["res.users"].sudo().with_context(active_test=False).concat(*(user for (user,) in groups))
+
+    def _showroom_pool_release(self):
+        """Release those of these opportunities that are still due (checked again
+        under a row lock, ``SKIP LOCKED``: what another run holds is its own).
+        Returns the opportunities released."""
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM crm_lead WHERE id = ANY(%s) AND user_id IS NOT NULL FOR UPDATE SKIP LOCKED",
+                    [self.ids],
+                )
+                locked = [lead_id for (lead_id,) in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            return self.browse()  # released (or claimed) by a run that committed after this one began
+        if not locked:
+            return self.browse()
+        leads = self.browse(locked)
+        self.env.cr.execute(self._showroom_release_query(leads.user_id, locked))
+        due = {lead_id: release for lead_id, _user_id, release, today in self.env.cr.fetchall() if release <= today}
+        leads = self.browse(sorted(due))
+        if not leads:
+            return leads
+        bodies = {lead.id: lead._showroom_release_note(due[lead.id]) for lead in leads}
+        by_holder = leads.grouped("user_id")
+        # the chatter gets the release note, which names the former holder, instead of
+        # the salesperson's tracking line: one message per opportunity, not two
+        with self.env["showroom.assignment"]._showroom_reason("released", note=_("Not followed up in time")):
+            leads.with_context(mail_notrack=True).write({"user_id": False})
+        leads._message_log_batch(bodies=bodies)
+        for holder, lost in by_holder.items():
+            lost._showroom_notify_released(holder)
+        return leads
+
+    def _showroom_release_note(self, release_date):
+        """Why this opportunity returns to the pool on ``release_date``, for its
+        chatter, in its holder's language."""
+        self.ensure_one()
+        lead = self.with_context(lang=self.user_id.lang or self.env.lang)
+        return Markup("<p>%s</p>") % lead.env._(
+            "Returned to the pool of %(team)s: %(holder)s did not follow the customer up for grade %(grade)s's "
+            "%(interval)s days plus %(grace)s days of grace (due by %(date)s).",
+            team=lead.team_id.name,
+            holder=lead.user_id.name,
+            grade=lead.showroom_grade_id.code,
+            interval=lead.showroom_grade_id.followup_interval_days,
+            grace=lead.team_id.showroom_pool_grace_days,
+            date=format_date(lead.env, release_date - timedelta(days=1)),
+        )
+
+    def _showroom_notify_released(self, holder):
+        """Tell ``holder``, in their language and inbox, that these opportunities of
+        theirs returned to the pool."""
+        lost = self.with_context(lang=holder.lang or self.env.lang)
+        self.env["mail.thread"].message_notify(
+            partner_ids=holder.partner_id.ids,
+            subject=lost.env._("%s customer(s) returned to the pool", len(lost)),
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                lost.env._("These customers were not followed up in time and returned to your team's pool:"),
+                Markup().join(Markup("<li>%s</li>") % lead.display_name for lead in lost),
+            ),
+        )
+
+    def action_showroom_pool_claim(self):
+        """G4: the current user, a consultant of the opportunities' team, claims these
+        opportunities from the pool: under the team's daily claim cap (claims in their
+        day) and holding cap, never one they lost to the pool within the team's
+        cool-off. The claimant becomes the holder (assignment reason "claimed"); the
+        open follow-ups of the pool are closed (reason "claimed", no breach) and the
+        claimant gets the 48-hour follow-up (R4.1, ``_showroom_create_followups``).
+
+        Two consultants claiming one customer at once: the rows are locked without
+        waiting (``FOR UPDATE NOWAIT``); exactly one claim goes through, the other is
+        told so and nothing of it is saved."""
+        user = self.env.user
+        if not user.has_group("crm_showroom.group_showroom_consultant"):
+            raise AccessError(_("Only showroom consultants claim customers from the pool."))
+        self.check_access("read")  # another team's or company's pool: not even its names
+        # sudo: the pool's rules are checked here, explicitly, before anything is read
+        # or written beyond them; the claimant then reads the lead as its holder
+        leads = self.sudo()
+        leads._showroom_check_claimable(user)
+        leads._showroom_lock_pool()
+        leads._showroom_check_claim_caps(user)
+        leads._showroom_close_followups("claimed")
+        with self.env["showroom.assignment"]._showroom_reason("claimed", note=_("Claimed from the pool")):
+            leads.write({"user_id": user.id})
+        leads._message_log_batch(
+            bodies={lead.id: Markup("<p>%s</p>") % _("Claimed from the pool by %s.", user.name) for lead in leads}
+        )
+        return True
+
+    def _showroom_check_claimable(self, user):
+        """G4: each of these opportunities is in a pool ``user`` may claim from: an open
+        showroom opportunity without holder, of a team of theirs, in one of their
+        companies, not lost by them to the pool within the team's cool-off."""
+        open_leads = self._showroom_filter_open()
+        for lead in self:
+            if lead not in open_leads:
+                raise UserError(_("“%s” is not an open showroom opportunity: it cannot be claimed.", lead.name))
+            if lead.company_id and lead.company_id not in user.company_ids:
+                raise AccessError(_("“%s” belongs to another company's pool.", lead.name))
+            if user not in lead.team_id.member_ids and user != lead.team_id.user_id:
+                raise AccessError(
+                    _("“%(lead)s” is in the pool of %(team)s, whose members alone claim from it.",
+                      lead=lead.name, team=lead.team_id.name)
+                )
+            if lead.user_id:
+                raise UserError(
+                    _("“%(lead)s” is no longer in the pool: %(user)s holds it.", lead=lead.name, user=lead.user_id.name)
+                )
+        now = fields.Datetime.now()
+        longest = max(self.team_id.mapped("showroom_pool_cooloff_days"), default=0)
+        released = self.env["showroom.assignment"].sudo().search(
+            [
+                ("lead_id", "in", self.ids),
+                ("reason", "=", "released"),
+                ("previous_user_id", "=", user.id),
+                ("date_from", ">", now - timedelta(days=longest)),
+            ],
+            order="date_from desc",
+        )
+        for release in released:
+            lead = release.lead_id
+            until = release.date_from + timedelta(days=lead.team_id.showroom_pool_cooloff_days)
+            if until > now:
+                raise UserError(
+                    _(
+                        "You lost “%(lead)s” to the pool on %(date)s: you may claim it back from %(until)s.",
+                        lead=lead.name,
+                        date=format_date(self.env, lead.company_id._showroom_date_of(release.date_from, user)),
+                        until=format_date(self.env, lead.company_id._showroom_date_of(until, user)),
+                    )
+                )
+
+    def _showroom_lock_pool(self):
+        """Lock these pool opportunities for the claim, without waiting: a colleague
+        claiming one of them at this moment wins, and this claim is refused."""
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM crm_lead WHERE id = ANY(%s) AND user_id IS NULL FOR UPDATE NOWAIT", [self.ids]
+                )
+                locked = {lead_id for (lead_id,) in self.env.cr.fetchall()}
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            locked = set()
+        taken = self.filtered(lambda lead: lead.id not in locked)
+        if taken:
+            raise UserError(
+                _(
+                    "A colleague has just claimed %s: the customer is theirs. Refresh the pool and choose another one.",
+                    format_list(self.env, taken.mapped("name")),
+                )
+            )
+
+    def _showroom_check_claim_caps(self, user):
+        """G4: after these claims, ``user`` stays within each team's daily claim cap
+        (claims of the team's customers on their day) and holding cap (open
+        opportunities of the team they hold)."""
+        day_start, day_end = day_bounds_utc(
+            self.env["res.company"]._showroom_today_by_user(user)[user.id],
+            self.env["res.company"]._showroom_tz_name(user),
+        )
+        Assignment = self.env["showroom.assignment"].sudo()
+        claimed_today = defaultdict(int)
+        for lead, count in Assignment._read_group(
+            [
+                ("reason", "=", "claimed"),
+                ("user_id", "=", user.id),
+                ("lead_id.team_id", "in", self.team_id.ids),
+                ("date_from", ">=", day_start),
+                ("date_from", "<", day_end),
+            ],
+            ["lead_id"],
+            ["__count"],
+        ):
+            claimed_today[lead.team_id] += count
+        held = dict(
+            self._read_group(
+                [*self._showroom_open_domain(), ("user_id", "=", user.id), ("team_id", "in", self.team_id.ids)],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team, leads in self.grouped("team_id").items():
+            if claimed_today.get(team, 0) + len(leads) > team.showroom_pool_daily_claim_cap:
+                raise UserError(
+                    _(
+                        "You may claim %(cap)s customers a day from the pool of %(team)s and have claimed "
+                        "%(count)s today.",
+                        cap=team.showroom_pool_daily_claim_cap,
+                        team=team.name,
+                        count=claimed_today.get(team, 0),
+                    )
+                )
+            if held.get(team, 0) + len(leads) > team.showroom_pool_holding_cap:
+                raise UserError(
+                    _(
+                        "You hold %(count)s open opportunities of %(team)s, and a consultant holds at most "
+                        "%(cap)s: win, lose or hand over some before claiming.",
+                        count=held.get(team, 0),
+                        team=team.name,
+                        cap=team.showroom_pool_holding_cap,
+                    )
+                )

@@ -23,7 +23,42 @@ class CrmTeam(models.Model):
             "CHECK(showroom_first_followup_days >= 0)",
             "The number of days for the first follow-up cannot be negative.",
         ),
+        # ---- CUSTOMER POOL (G4) ----
+        (
+            "showroom_pool_values_positive",
+            "CHECK(showroom_pool_grace_days >= 0 AND showroom_pool_daily_claim_cap >= 0 "
+            "AND showroom_pool_holding_cap >= 0 AND showroom_pool_cooloff_days >= 0)",
+            "The customer pool's days and caps cannot be negative.",
+        ),
     ]
+
+    # ------------------------------------------------------------
+    # CUSTOMER POOL (G4): the rule values, edited by the segment admin
+    # ------------------------------------------------------------
+    # An open opportunity not followed up within its grade's interval plus the grace
+    # period returns to the team's pool (``crm.lead._cron_showroom_pool_release``);
+    # consultants claim from it under these caps (``crm.lead.action_showroom_pool_claim``).
+    showroom_pool_grace_days = fields.Integer(
+        string="Pool grace period (days)",
+        default=7,
+        help="Days after the grade's follow-up interval before an opportunity not followed up "
+        "returns to the team's pool.",
+    )
+    showroom_pool_daily_claim_cap = fields.Integer(
+        string="Claims per consultant per day",
+        default=5,
+        help="How many opportunities a consultant may claim from the pool in one day (their day).",
+    )
+    showroom_pool_holding_cap = fields.Integer(
+        string="Open opportunities per consultant",
+        default=200,
+        help="A consultant who holds this many open opportunities of the team claims no more.",
+    )
+    showroom_pool_cooloff_days = fields.Integer(
+        string="Cool-off before reclaiming (days)",
+        default=30,
+        help="A consultant cannot claim back a customer they lost to the pool for this many days.",
+    )
 
     # ------------------------------------------------------------
     # SEGMENTS (G5)

@@ -77,11 +77,17 @@ class MailActivity(models.Model):
     )
     showroom_feedback = fields.Text(string="Feedback details")
     showroom_closed_reason = fields.Selection(
-        [("won", "Closed — won"), ("lost", "Closed — lost"), ("returned", "Closed — vehicle returned")],
+        [
+            ("won", "Closed — won"),
+            ("lost", "Closed — lost"),
+            ("returned", "Closed — vehicle returned"),
+            ("claimed", "Closed — claimed from the pool"),
+        ],
         string="Closure reason",
         readonly=True,
         help="Set when the follow-up was closed without being executed because its opportunity "
-        "was won or lost, or its vehicle returned; such a follow-up does not count as a breach.",
+        "was won or lost, its vehicle returned or it was claimed from the pool; such a follow-up does not "
+        "count as a breach.",
     )
     showroom_status = fields.Selection(
         [

@@ -104,6 +104,12 @@ class ShowroomFollowupMixin(models.AbstractModel):
         self.ensure_one()
         return self.user_id or self.env.user
 
+    def _showroom_followup_keeper(self):
+        """Who keeps this record's open follow-ups while it has no ``user_id``;
+        empty (default): they stay with their assignees."""
+        self.ensure_one()
+        return self.env["res.users"]
+
     def _showroom_latest_followup_deadline(self, today):
         """R3: the latest deadline an open follow-up of this record may have, from
         ``today`` (its assignee's); ``None``: no limit."""
@@ -177,7 +183,7 @@ class ShowroomFollowupMixin(models.AbstractModel):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("user_id"):
+        if "user_id" in vals:
             self._showroom_reassign_followups()
         return result
 
@@ -380,9 +386,11 @@ class ShowroomFollowupMixin(models.AbstractModel):
     def _showroom_reassign_followups(self):
         """G1 handover: the open follow-ups move with the record to its new
         ``user_id``: one search, then one set-based reassignment per new user
-        (``mail.activity._showroom_reassign``), whatever the number of records."""
-        records = self.filtered("user_id")
-        user_by_id = {record.id: record.user_id for record in records}
+        (``mail.activity._showroom_reassign``), whatever the number of records. A
+        record left without one (G4: an opportunity returned to the pool) gives them
+        to its ``_showroom_followup_keeper``, if it has one (R4.1: they stay open)."""
+        user_by_id = {record.id: record.user_id or record._showroom_followup_keeper() for record in self}
+        records = self.filtered(lambda record: user_by_id[record.id])
         by_user = defaultdict(lambda: self.env["mail.activity"])
         for followup in records._showroom_open_followups():
             user = user_by_id[followup.res_id]

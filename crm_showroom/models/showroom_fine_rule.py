@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools import segments
-from ..tools.assignment import sql_held_by, sql_later_change, sql_leads_maybe_held
+from ..tools.assignment import sql_held_by, sql_holder, sql_later_change, sql_leads_maybe_held
 from ..tools.text import sql_is_blank
 from ..tools.visit import sql_name_mismatch
 
@@ -27,16 +27,19 @@ GOVERNED, LATE, GOVERNED_LEAD, FOLLOWUP, OPEN_FOLLOWUP = (
 # ``date_done`` is already the assignee's calendar day. The breach is its
 # assignee's, or, for an opportunity's follow-up, of the consultant who held the
 # opportunity at the end of the day (a handover or a release afterwards moves the
-# follow-up, not the breach: ``tools.assignment``).
+# follow-up, not the breach: ``tools.assignment``); nobody's when the opportunity
+# was in the pool then (its follow-ups wait for a claimant with the team leader).
 LATE_DETECTOR = f"""
     SELECT s.user_id, s.day, 'mail.activity', a.id
       FROM scope s
       JOIN mail_activity a ON a.date_deadline = s.day
        AND (a.user_id = s.user_id
             OR (a.res_model = 'crm.lead' AND a.res_id IN ({sql_leads_maybe_held("s.user_id", "s.day_end")})))
-      {sql_later_change("CASE WHEN a.res_model = 'crm.lead' THEN a.res_id END", "s.day_end", "held")}
+      LEFT JOIN crm_lead held_lead ON a.res_model = 'crm.lead' AND held_lead.id = a.res_id
+      {sql_later_change("held_lead.id", "s.day_end", "held")}
       {LATE}
        AND (a.active OR a.date_done IS NULL OR a.date_done > s.day)
+       AND (held_lead.id IS NULL OR {sql_holder("held", "held_lead.user_id")} IS NOT NULL)
        AND {sql_held_by("held", "a.user_id", "s.user_id")}
 """
 DETECTORS = {

@@ -158,3 +158,24 @@ class TestInspectionHolderOfTheDay(ShowroomFineCase):
         fines = self._inspect()
         self.assertEqual(self._breaches(fines), {("followup_late", followup)})
         self.assertEqual(fines.user_id, self.consultant)
+
+    def test_pool_followups_are_nobodys_breach(self):
+        """G4: the follow-ups of an opportunity in the pool wait with the team leader
+        for a claimant: not done on their day, they are nobody's breach."""
+        lead = self._create_lead(name="In the pool")
+        followup = self._open_followups(lead)
+        with self._at("2026-03-09 02:00:00"), self.env["showroom.assignment"]._showroom_reason("released"):
+            lead.user_id = False
+        self.assertEqual(followup.user_id, self.manager, "kept by the team leader")
+        followup.date_deadline = DAY
+        fines = self._inspect(users=self.consultants | self.manager)
+        self.assertFalse(fines.filtered(lambda fine: fine.res_id == followup.id))
+        self.assertFalse(
+            self.Fine.search([("day", "=", DAY), ("user_id", "=", self.manager.id), ("res_id", "=", followup.id)])
+        )
+        # claimed the next morning: the day's breach stays nobody's
+        with self._at(NEXT_MORNING):
+            lead.user_id = self.consultant_2
+        self.assertFalse(
+            self.Fine.search([("day", "=", DAY), ("res_model", "=", "mail.activity"), ("res_id", "=", followup.id)])
+        )

@@ -33,7 +33,13 @@ def sql_later_change(lead_id, moment, alias):
              LIMIT 1) {alias} ON TRUE"""
 
 
+def sql_holder(alias, current_user):
+    """The holder at the moment of ``sql_later_change(…, alias)`` of an
+    opportunity whose holder now is ``current_user``: NULL while in the pool."""
+    return f"(CASE WHEN {alias}.found THEN {alias}.user_id ELSE {current_user} END)"
+
+
 def sql_held_by(alias, current_user, user):
     """The condition: ``user`` held the opportunity at the moment of
     ``sql_later_change(…, alias)``, whose holder now is ``current_user``."""
-    return f"(CASE WHEN {alias}.found THEN {alias}.user_id = {user} ELSE {current_user} = {user} END)"
+    return f"({sql_holder(alias, current_user)} = {user})"

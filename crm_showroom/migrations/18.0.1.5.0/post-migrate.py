@@ -7,7 +7,11 @@
   tracked change's old grade, else the grade it has now), dated by its creation.
   An opportunity that already has rows is left alone. A grade or user that no
   longer exists is left empty.
-* Grade H gets its order window of 7 days (the grades are ``noupdate`` data)."""
+* Grade H gets its order window of 7 days (the grades are ``noupdate`` data).
+* G5: the configuration (grades, rules, channels, plans) becomes the Segment
+  Administrator's; the showroom managers of the database before the upgrade edited
+  it, so they become Segment Administrators and keep doing so (an admin removes
+  the role from those who should not)."""
 
 import logging
 
@@ -19,6 +23,9 @@ _logger = logging.getLogger(__name__)
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
+    managers = env.ref("crm_showroom.group_showroom_manager").users
+    env.ref("crm_showroom.group_showroom_admin").users |= managers
+    _logger.info("%s showroom managers made Segment Administrators (they configured the showroom)", len(managers))
     cr.execute(
         "UPDATE showroom_grade SET order_window_days = 7 WHERE code = 'H' AND COALESCE(order_window_days, 0) = 0"
     )

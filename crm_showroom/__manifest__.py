@@ -73,6 +73,12 @@
         "report/showroom_fine_statement_views.xml",
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
+        # ownership conflicts (R7)
+        "security/showroom_conflict_security.xml",
+        "data/showroom_conflict_data.xml",
+        "wizard/showroom_conflict_rule_views.xml",
+        "views/showroom_conflict_views.xml",
+        # menus last
         "views/crm_showroom_menus.xml",
     ],
     "demo": [

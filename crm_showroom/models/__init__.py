@@ -37,3 +37,5 @@ from . import showroom_fine
 from . import showroom_spot_check
 from . import ir_module_module
 from . import ir_rule
+# ownership conflicts (R7)
+from . import showroom_conflict

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_list
+from odoo.tools import format_date, format_list
 
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
 from odoo.addons.phone_validation.tools import phone_validation
@@ -42,6 +42,10 @@ SHOWROOM_ENTRY_FIELDS = (
 
 # Fields of the lead's source whose change may tag it with a campaign (R6.3).
 SHOWROOM_CAMPAIGN_FIELDS = ("team_id", "partner_id", "showroom_channel_id", "showroom_trade_in")
+
+
+# Fields of the lead whose change may open an ownership conflict (R7).
+SHOWROOM_CONFLICT_FIELDS = ("mobile", "partner_id")
 
 
 class CrmLead(models.Model):
@@ -409,6 +413,7 @@ class CrmLead(models.Model):
         if open_leads:
             open_leads._showroom_create_followups(kind="first")
         leads._showroom_apply_campaigns(created=fields.Datetime.now())
+        self.env["showroom.conflict"]._showroom_check_leads(leads)
         return leads
 
     def write(self, vals):
@@ -431,6 +436,8 @@ class CrmLead(models.Model):
             self._showroom_schedule_missing_followups(kind="first")
         if any(fname in vals for fname in SHOWROOM_CAMPAIGN_FIELDS):
             self._showroom_apply_campaigns()
+        if any(fname in vals for fname in SHOWROOM_CONFLICT_FIELDS):
+            self.env["showroom.conflict"]._showroom_check_leads(self)
         return result
 
     def toggle_active(self):
@@ -884,3 +891,66 @@ class CrmLead(models.Model):
             },
         )
         return action
+
+    # ------------------------------------------------------------
+    # OWNERSHIP CONFLICTS (R7)
+    # ------------------------------------------------------------
+    # A colleague of the same company holding the customer opens a
+    # ``showroom.conflict`` (create/write: every door); the claimant sees who
+    # holds the customer and since when, never the holder's follow-ups. A deal
+    # given to the company (R7.3) is held by the team's house account and earns
+    # no commission (``showroom_commission_excluded``).
+
+    showroom_commission_excluded = fields.Boolean(
+        string="No commission",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="R7.3: the showroom manager gave this deal to the company after an ownership conflict: "
+        "no consultant earns its commission.",
+    )
+    showroom_conflict_warning = fields.Char(
+        string="Ownership conflict",
+        compute="_compute_showroom_conflict_warning",
+        help="Who holds this customer and since when, while the showroom manager rules (R7).",
+    )
+
+    def _compute_showroom_conflict_warning(self):
+        # sudo: the claimant reads who holds the customer and since when, nothing of their opportunity
+        conflicts = self.env["showroom.conflict"].sudo().search(
+            [*self.env["showroom.conflict"]._showroom_open_domain(), ("claimant_lead_id", "in", self._origin.ids)]
+        ) if self._origin.ids else self.env["showroom.conflict"]
+        by_lead = {conflict.claimant_lead_id.id: conflict for conflict in conflicts}
+        for lead in self:
+            conflict = by_lead.get(lead._origin.id)
+            lead.showroom_conflict_warning = conflict and _(
+                "This customer is held by %(holder)s since %(since)s: the showroom manager rules on the conflict.",
+                holder=conflict.holder_user_id.name,
+                since=format_date(self.env, conflict.company_id._showroom_date_of(conflict.holder_since)),
+            )
+
+    def _sort_by_confidence_level(self, reverse=False):
+        """A ruling merges into the winner's opportunity (``_showroom_merge_into``):
+        it heads the merge whatever its stage."""
+        leads = super()._sort_by_confidence_level(reverse=reverse)
+        head = leads.browse(self.env.context.get("showroom_merge_head_id")) & leads
+        return head + (leads - head) if head else leads
+
+    def _showroom_merge_into(self, head):
+        """R7: merge the opportunities of ``self`` into ``head`` with Odoo's merge
+        (messages, follow-ups, visit cards and attachments move to ``head``, which
+        keeps its values first). The merged opportunities are archived, not deleted:
+        a ruling may happen while one of them is being created (every door returns
+        it) and the conflict keeps both claims. The losers are unsubscribed from
+        ``head`` (they do not read the winner's feedback); the follow-ups moved
+        go to ``head``'s salesperson. Returns ``head``."""
+        # sudo: a ruling acts for the showroom manager on both consultants' opportunities
+        head_su, merged = head.sudo(), self.sudo() - head.sudo()
+        losers = merged.user_id.partner_id - head_su.user_id.partner_id
+        head_su.with_context(showroom_merge_head_id=head.id)._merge_opportunity(
+            user_id=head_su.user_id.id, team_id=head_su.team_id.id, auto_unlink=False, max_length=0
+        )
+        merged.write({"active": False})
+        head_su.message_unsubscribe(partner_ids=losers.ids)
+        head_su._showroom_reassign_followups()
+        return head

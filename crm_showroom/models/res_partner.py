@@ -550,3 +550,10 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_care_sms_action")
         action["domain"] = [("partner_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------
+    # OWNERSHIP CONFLICTS (R7)
+    # ------------------------------------------------------------
+    # A base customer held by a consultant is found by the mobile of a colleague's
+    # new opportunity: one indexed query on the sanitized number (E.164).
+    phone_sanitized = fields.Char(index="btree_not_null")

@@ -7,3 +7,4 @@ from . import visit
 from . import mileage
 from . import care_calendar
 from . import text
+from . import ownership

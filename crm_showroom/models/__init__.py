@@ -16,6 +16,7 @@ from . import res_partner
 from . import showroom_partner_receivable_mixin
 from . import showroom_vehicle
 from . import stock_picking
+from . import showroom_assignment
 from . import crm_lead
 from . import sale_order
 from . import account_payment_term_line

@@ -262,6 +262,13 @@ class CrmLead(models.Model):
         help="When the customer was first registered: the first visit card, or the opportunity's creation "
         "if earlier. The earlier registration wins an ownership conflict between consultants (R7.2).",
     )
+    showroom_assignment_ids = fields.One2many(
+        "showroom.assignment",
+        "lead_id",
+        string="Holders",
+        groups="crm_showroom.group_showroom_manager",
+        help="Who held the opportunity, from when to when, and why it changed hands (R7, G1, G4).",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -413,6 +420,7 @@ class CrmLead(models.Model):
         if open_leads:
             open_leads._showroom_create_followups(kind="first")
         leads._showroom_apply_campaigns(created=fields.Datetime.now())
+        leads._showroom_record_holders(default_reason="created")
         self.env["showroom.conflict"]._showroom_check_leads(leads)
         return leads
 
@@ -436,6 +444,8 @@ class CrmLead(models.Model):
             self._showroom_schedule_missing_followups(kind="first")
         if any(fname in vals for fname in SHOWROOM_CAMPAIGN_FIELDS):
             self._showroom_apply_campaigns()
+        if any(field in vals for field in ("user_id", "team_id", "type")):
+            self._showroom_record_holders()
         if any(fname in vals for fname in SHOWROOM_CONFLICT_FIELDS):
             self.env["showroom.conflict"]._showroom_check_leads(self)
         return result
@@ -445,6 +455,14 @@ class CrmLead(models.Model):
         # close the follow-ups first so they stay in the history.
         self.filtered("active")._showroom_close_followups("lost")
         return super().toggle_active()
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        # the holder the merge gives the opportunity kept is a "merged" change,
+        # unless the merge is part of a ruling or a handover (their reason stays)
+        with self.env["showroom.assignment"]._showroom_reason("merged", override=False):
+            return super()._merge_opportunity(
+                user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+            )
 
     def _merge_dependences_history(self, opportunities):
         """Merging: the open follow-ups of the opportunities merged away move to
@@ -871,11 +889,19 @@ class CrmLead(models.Model):
             visit.lead_id = self
 
     def _merge_dependences(self, opportunities):
-        """Merging: the visit cards of the opportunities merged away move to the one kept."""
+        """Merging: the visit cards and the holders' history of the opportunities
+        merged away move to the one kept."""
         result = super()._merge_dependences(opportunities)
         # sudo: the cards follow their opportunity, whoever logged them; only their link changes
         opportunities.sudo().showroom_visit_ids.write({"lead_id": self.id})
+        self.env["showroom.assignment"]._showroom_move_history(opportunities, self)
         return result
+
+    def _showroom_record_holders(self, default_reason="assigned"):
+        """R7, G1, G4: keep the holders' history of the showroom opportunities among
+        ``self`` (``showroom.assignment``), whatever door changed their holder."""
+        governed = self.filtered(lambda lead: lead.type == "opportunity" and lead.team_id.is_showroom)
+        self.env["showroom.assignment"]._showroom_record_holders(governed, "lead_id", default_reason=default_reason)
 
     def action_showroom_open_visits(self):
         self.ensure_one()

@@ -552,6 +552,20 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------
+    # HOLDERS (G1, G4)
+    # ------------------------------------------------------------
+    # Who held a base customer, and when: ``showroom.assignment``, kept at every
+    # door that changes the salesperson of a base customer.
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals:
+            self.env["showroom.assignment"]._showroom_record_holders(
+                self.filtered("is_base_customer"), "partner_id"
+            )
+        return result
+
+    # ------------------------------------------------------------
     # OWNERSHIP CONFLICTS (R7)
     # ------------------------------------------------------------
     # A base customer held by a consultant is found by the mobile of a colleague's

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools.assignment import sql_held_by, sql_later_change, sql_leads_maybe_held
 from ..tools.text import sql_is_blank
 from ..tools.visit import sql_name_mismatch
 
@@ -23,13 +24,20 @@ GOVERNED, LATE, GOVERNED_LEAD, FOLLOWUP, OPEN_FOLLOWUP, OPEN_CONFLICT = (
     "{governed}", "{late}", "{governed_lead}", "{followup}", "{open_followup}", "{open_conflict}"
 )
 # R4.2, R6.1: due that day and not done that day (done later, or still open).
-# ``date_done`` is already the assignee's calendar day.
+# ``date_done`` is already the assignee's calendar day. The breach is its
+# assignee's, or, for an opportunity's follow-up, of the consultant who held the
+# opportunity at the end of the day (a handover or a release afterwards moves the
+# follow-up, not the breach: ``tools.assignment``).
 LATE_DETECTOR = f"""
     SELECT s.user_id, s.day, 'mail.activity', a.id
       FROM scope s
-      JOIN mail_activity a ON a.user_id = s.user_id AND a.date_deadline = s.day
+      JOIN mail_activity a ON a.date_deadline = s.day
+       AND (a.user_id = s.user_id
+            OR (a.res_model = 'crm.lead' AND a.res_id IN ({sql_leads_maybe_held("s.user_id", "s.day_end")})))
+      {sql_later_change("CASE WHEN a.res_model = 'crm.lead' THEN a.res_id END", "s.day_end", "held")}
       {LATE}
        AND (a.active OR a.date_done IS NULL OR a.date_done > s.day)
+       AND {sql_held_by("held", "a.user_id", "s.user_id")}
 """
 DETECTORS = {
     # R2.1, R8.1: the visit's card has no opportunity, or the opportunity's
@@ -55,14 +63,17 @@ DETECTORS = {
     # R4.1: an opportunity that was open at the end of the day (created before,
     # open now or closed after) without a follow-up open at that moment (created
     # before the end of the day and not done by then: still open, or done after the
-    # day). The owner is the current salesperson: a reassigned opportunity counts
-    # for its new owner.
+    # day). The breach is of the consultant who held the opportunity at the end
+    # of the day (``tools.assignment``), not of today's holder.
     "no_followup": f"""
         SELECT s.user_id, s.day, 'crm.lead', l.id
           FROM scope s
-          JOIN crm_lead l ON l.user_id = s.user_id AND l.type = 'opportunity' AND l.create_date < s.day_end
+          JOIN LATERAL ({sql_leads_maybe_held("s.user_id", "s.day_end")}) maybe(id) ON TRUE
+          JOIN crm_lead l ON l.id = maybe.id AND l.type = 'opportunity' AND l.create_date < s.day_end
+          {sql_later_change("l.id", "s.day_end", "held")}
           LEFT JOIN crm_stage st ON st.id = l.stage_id
          WHERE {GOVERNED_LEAD}
+           AND {sql_held_by("held", "l.user_id", "s.user_id")}
            AND ((l.active AND NOT COALESCE(st.is_won, FALSE)) OR l.date_closed >= s.day_end)
            AND NOT EXISTS (
                 SELECT 1

@@ -37,4 +37,5 @@ from . import test_ui_tour_fines
 from . import test_company_settings
 from . import test_rule_definitions
 from . import test_screens
+from . import test_assignment
 from . import test_conflict

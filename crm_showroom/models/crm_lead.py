@@ -466,9 +466,21 @@ class CrmLead(models.Model):
 
     def _merge_dependences_history(self, opportunities):
         """Merging: the open follow-ups of the opportunities merged away move to
-        the one kept (R4.1 holds for it; the others are deleted)."""
+        the one kept (R4.1 holds for it; the others are deleted); so do their done
+        follow-ups, the history a ruling reads (R4.3, R7.1), which Odoo's merge
+        leaves behind (it moves the open activities only)."""
         with opportunities._showroom_merging():
-            return super()._merge_dependences_history(opportunities)
+            result = super()._merge_dependences_history(opportunities)
+        # sudo: the done follow-ups follow their opportunity, whoever did them; only their link changes
+        self.env["mail.activity"].sudo().with_context(active_test=False).search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", opportunities.ids),
+                ("active", "=", False),
+                ("activity_type_id.is_showroom_followup", "=", True),
+            ]
+        ).write({"res_id": self.id})
+        return result
 
     def _prepare_address_values_from_partner(self, partner):
         # the county follows the partner's address with the other address fields, or stays
@@ -973,7 +985,7 @@ class CrmLead(models.Model):
         # sudo: a ruling acts for the showroom manager on both consultants' opportunities
         head_su, merged = head.sudo(), self.sudo() - head.sudo()
         losers = merged.user_id.partner_id - head_su.user_id.partner_id
-        head_su.with_context(showroom_merge_head_id=head.id)._merge_opportunity(
+        (head_su | merged).with_context(showroom_merge_head_id=head.id)._merge_opportunity(
             user_id=head_su.user_id.id, team_id=head_su.team_id.id, auto_unlink=False, max_length=0
         )
         merged.write({"active": False})

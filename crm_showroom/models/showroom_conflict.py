@@ -48,7 +48,7 @@ class ShowroomConflict(models.Model):
 
     _name = "showroom.conflict"
     _description = "Ownership conflict"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, create_date desc, id desc"
     _check_company_auto = True
 
@@ -153,6 +153,7 @@ class ShowroomConflict(models.Model):
     # COMPUTE
     # ------------------------------------------------------------
 
+    @api.depends("create_date", "company_id")
     def _compute_age_days(self):
         for conflict in self:
             company = conflict.company_id or self.env.company

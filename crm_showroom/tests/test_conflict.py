@@ -267,6 +267,7 @@ class TestConflict(ShowroomFineCase):
         self.Conflict._cron_showroom_conflict_reminders()
         self.assertFalse(conflict.activity_ids, "not past the 3 days yet")
         self._set_create_date(conflict, "2026-03-07 17:00:00")  # 8 March: 3 days old on 11 March
+        conflict.invalidate_recordset(["age_days"])
         self.Conflict._cron_showroom_conflict_reminders()
         self.Conflict._cron_showroom_conflict_reminders()
         self.assertEqual(len(conflict.activity_ids), 1)
@@ -281,10 +282,10 @@ class TestConflict(ShowroomFineCase):
 
     def test_visit_card_of_a_held_customer(self):
         holder = self._holder_lead()
-        with self._at("2026-03-10 03:00:00"):
-            card = self.env["showroom.visit"].with_user(self.consultant_2).create(
-                {"partner_name": "李女士", "mobile": "13800138000", "date_in": "2026-03-10 03:00:00"}
-            )
+        # logged on 11 March (Shanghai) for a visit of the day before: 31 days after the first visit
+        card = self.env["showroom.visit"].with_user(self.consultant_2).create(
+            {"partner_name": "李女士", "mobile": "13800138000", "date_in": "2026-03-10 03:00:00"}
+        )
         self.assertEqual(card.sudo().lead_id, holder)
         conflict = self._conflicts()
         self.assertEqual(conflict.claimant_user_id, self.consultant_2)

@@ -39,3 +39,4 @@ from . import test_rule_definitions
 from . import test_screens
 from . import test_assignment
 from . import test_conflict
+from . import test_ui_tour_conflict

@@ -33,8 +33,13 @@ BUDGET_MS = 5.0
 
 def seed(env, leads, consultants):
     users, total, _gaps = seed_open_opportunities(
-        env, tag=TAG, team_name="Bench Conflict Showroom", login_prefix="bench_conflict_",
-        consultants=consultants, leads=leads, gap_ratio=1,
+        env,
+        tag=TAG,
+        team_name="Bench Conflict Showroom",
+        login_prefix="bench_conflict_",
+        consultants=consultants,
+        leads=leads,
+        gap_ratio=1,
     )
     # the sanitized number Odoo's duplicate search reads (the ORM computes it on create)
     env.cr.execute(

@@ -67,38 +67,56 @@ class ShowroomConflict(models.Model):
     # the holder's claim: their open opportunity, or the base customer they hold
     holder_user_id = fields.Many2one("res.users", string="Holder", required=True, index=True, readonly=True)
     holder_lead_id = fields.Many2one(
-        "crm.lead", string="Holder's opportunity", index="btree_not_null", readonly=True,
+        "crm.lead",
+        string="Holder's opportunity",
+        index="btree_not_null",
+        readonly=True,
         groups="crm_showroom.group_showroom_manager",
     )
     holder_partner_id = fields.Many2one(
-        "res.partner", string="Base customer held", index="btree_not_null", readonly=True,
+        "res.partner",
+        string="Base customer held",
+        index="btree_not_null",
+        readonly=True,
         groups="crm_showroom.group_showroom_manager",
     )
     holder_since = fields.Datetime(
-        string="Held since", readonly=True,
+        string="Held since",
+        readonly=True,
         help="The holder's registration: their opportunity's, or the base customer's first delivery.",
     )
     # the claimant's claim: their opportunity, and/or the visit cards of the customer they received
     claimant_user_id = fields.Many2one("res.users", string="Claimant", required=True, index=True, readonly=True)
     claimant_lead_id = fields.Many2one(
-        "crm.lead", string="Claimant's opportunity", index="btree_not_null", readonly=True,
+        "crm.lead",
+        string="Claimant's opportunity",
+        index="btree_not_null",
+        readonly=True,
         groups="crm_showroom.group_showroom_manager",
     )
     claimant_visit_ids = fields.One2many(
-        "showroom.visit", "showroom_conflict_id", string="Claimant's visit cards", readonly=True,
+        "showroom.visit",
+        "showroom_conflict_id",
+        string="Claimant's visit cards",
+        readonly=True,
         groups="crm_showroom.group_showroom_manager",
     )
     # both claims side by side (R7.1), for the manager only
     holder_channel_id = fields.Many2one(
-        "showroom.source.channel", string="Holder's source channel", compute="_compute_claims",
+        "showroom.source.channel",
+        string="Holder's source channel",
+        compute="_compute_claims",
         groups="crm_showroom.group_showroom_manager",
     )
     claimant_channel_id = fields.Many2one(
-        "showroom.source.channel", string="Claimant's source channel", compute="_compute_claims",
+        "showroom.source.channel",
+        string="Claimant's source channel",
+        compute="_compute_claims",
         groups="crm_showroom.group_showroom_manager",
     )
     claimant_since = fields.Datetime(
-        string="Claimant registered on", compute="_compute_claims",
+        string="Claimant registered on",
+        compute="_compute_claims",
         groups="crm_showroom.group_showroom_manager",
     )
     holder_followup_count = fields.Integer(
@@ -126,7 +144,8 @@ class ShowroomConflict(models.Model):
         string="Claimant's visits", compute="_compute_claims", groups="crm_showroom.group_showroom_manager"
     )
     age_days = fields.Integer(
-        string="Age (days)", compute="_compute_age_days",
+        string="Age (days)",
+        compute="_compute_age_days",
         help="Days since the conflict was opened, in the company's calendar days.",
     )
     # the ruling (R7.1-R7.3): who, when, why
@@ -136,7 +155,9 @@ class ShowroomConflict(models.Model):
     ruled_at = fields.Datetime(string="Ruled on", readonly=True)
     ruling_reason = fields.Text(string="Reason", readonly=True)
     reminded_on = fields.Date(
-        string="Last reminder", readonly=True, copy=False,
+        string="Last reminder",
+        readonly=True,
+        copy=False,
         help="The company's day of the last daily reminder to the team leader.",
     )
 
@@ -186,11 +207,13 @@ class ShowroomConflict(models.Model):
         # to the holder's opportunity while the conflict is open)
         visits = defaultdict(int)
         if leads:
-            for lead, user, count in self.env["showroom.visit"].sudo()._read_group(
-                [("lead_id", "in", leads.ids)], ["lead_id", "user_id"], ["__count"]
+            for lead, user, count in (
+                self.env["showroom.visit"]
+                .sudo()
+                ._read_group([("lead_id", "in", leads.ids)], ["lead_id", "user_id"], ["__count"])
             ):
                 visits[lead.id, user.id] += count
-        for conflict, conflict_su in zip(self, conflicts):
+        for conflict, conflict_su in zip(self, conflicts, strict=True):
             for side in ("holder", "claimant"):
                 lead = conflict_su[f"{side}_lead_id"]
                 dates = done.get(lead.id, [])
@@ -199,11 +222,17 @@ class ShowroomConflict(models.Model):
                 conflict[f"{side}_followup_dates"] = ", ".join(format_date(self.env, day) for day in dates)
                 conflict[f"{side}_last_contact"] = dates[-1] if dates else False
                 conflict[f"{side}_visit_count"] = sum(
-                    visits[lead_id, conflict_su[f"{side}_user_id"].id] for lead_id in (conflict_su.holder_lead_id | conflict_su.claimant_lead_id).ids
+                    visits[lead_id, conflict_su[f"{side}_user_id"].id]
+                    for lead_id in (conflict_su.holder_lead_id | conflict_su.claimant_lead_id).ids
                 )
             conflict.claimant_since = min(
-                filter(None, [conflict_su.claimant_lead_id.showroom_registered_at,
-                              *conflict_su.claimant_visit_ids.mapped("date_in")]),
+                filter(
+                    None,
+                    [
+                        conflict_su.claimant_lead_id.showroom_registered_at,
+                        *conflict_su.claimant_visit_ids.mapped("date_in"),
+                    ],
+                ),
                 default=False,
             )
 
@@ -233,12 +262,6 @@ class ShowroomConflict(models.Model):
             "context": {"default_conflict_id": self.id, "default_ruling": ruling},
         }
 
-    def action_open_lead(self):
-        """The claimant's (else the holder's) opportunity, for the manager."""
-        self.ensure_one()
-        lead = self.claimant_lead_id or self.holder_lead_id
-        return {"type": "ir.actions.act_window", "res_model": "crm.lead", "view_mode": "form", "res_id": lead.id}
-
     # ------------------------------------------------------------
     # BUSINESS: OPENING
     # ------------------------------------------------------------
@@ -266,34 +289,47 @@ class ShowroomConflict(models.Model):
         claims_su = claims.sudo()
         mobiles = set(claims_su.filtered("mobile").mapped("mobile"))
         partners = claims_su.partner_id
-        holder_leads = Lead.search(
-            [
-                *Lead._showroom_open_domain(),
-                ("company_id", "in", claims_su.company_id.ids),
-                ("user_id", "!=", False),
-                ("id", "not in", claims.ids),
-                "|",
-                ("mobile", "in", list(mobiles)),
-                ("partner_id", "in", partners.ids),
-            ],
-            order="showroom_registered_at, id",
-        ) if mobiles or partners else Lead
-        base_customers = self.env["res.partner"].sudo().search(
-            [
-                ("is_base_customer", "=", True),
-                ("user_id", "!=", False),
-                "|",
-                ("id", "in", partners.commercial_partner_id.ids),
-                ("phone_sanitized", "in", [e164(mobile) for mobile in mobiles]),
-            ]
-        ) if mobiles or partners else self.env["res.partner"]
+        holder_leads = (
+            Lead.search(
+                [
+                    *Lead._showroom_open_domain(),
+                    ("company_id", "in", claims_su.company_id.ids),
+                    ("user_id", "!=", False),
+                    ("id", "not in", claims.ids),
+                    "|",
+                    ("mobile", "in", list(mobiles)),
+                    ("partner_id", "in", partners.ids),
+                ],
+                order="showroom_registered_at, id",
+            )
+            if mobiles or partners
+            else Lead
+        )
+        base_customers = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("is_base_customer", "=", True),
+                    ("user_id", "!=", False),
+                    "|",
+                    ("id", "in", partners.commercial_partner_id.ids),
+                    ("phone_sanitized", "in", [e164(mobile) for mobile in mobiles]),
+                ]
+            )
+            if mobiles or partners
+            else self.env["res.partner"]
+        )
         pairs = []
         for claim in claims_su:
             for holder in holder_leads:
                 if (
                     holder.user_id != claim.user_id
                     and holder.company_id == claim.company_id
-                    and ((claim.mobile and holder.mobile == claim.mobile) or (claim.partner_id and holder.partner_id == claim.partner_id))
+                    and (
+                        (claim.mobile and holder.mobile == claim.mobile)
+                        or (claim.partner_id and holder.partner_id == claim.partner_id)
+                    )
                 ):
                     pairs.append((claim, holder))
             for partner in base_customers:
@@ -301,8 +337,10 @@ class ShowroomConflict(models.Model):
                     partner.user_id != claim.user_id
                     and partner.company_id in (claim.company_id, self.env["res.company"])
                     and claim.company_id in partner.user_id.company_ids
-                    and (partner == claim.partner_id.commercial_partner_id
-                         or (claim.mobile and partner.phone_sanitized == e164(claim.mobile)))
+                    and (
+                        partner == claim.partner_id.commercial_partner_id
+                        or (claim.mobile and partner.phone_sanitized == e164(claim.mobile))
+                    )
                 ):
                     pairs.append((claim, partner))
         return self._showroom_open_pairs(pairs)
@@ -332,8 +370,10 @@ class ShowroomConflict(models.Model):
             claim, _holder = keys.pop(conflict.pair_key)
             conflict._showroom_add_claim(claim)
         for key, (claim, holder) in keys.items():
-            if claim._name == "crm.lead" and holder._name == "crm.lead" and (
-                frozenset((claim.id, holder.id)) in reverse_pairs
+            if (
+                claim._name == "crm.lead"
+                and holder._name == "crm.lead"
+                and (frozenset((claim.id, holder.id)) in reverse_pairs)
             ):
                 continue
             try:
@@ -363,10 +403,20 @@ class ShowroomConflict(models.Model):
             delivered = holder.showroom_vehicle_ids.filtered("delivery_date").mapped("delivery_date")
             since = fields.Datetime.to_datetime(min(delivered)) if delivered else holder.create_date
             name = holder.name
-        team = claim.team_id if claim._name == "crm.lead" else holder.team_id if holder._name == "crm.lead" else (
-            self.env["crm.team"].search(
-                [("is_showroom", "=", True), ("company_id", "in", (company.id, False)), ("member_ids", "in", claim.user_id.ids)],
-                limit=1,
+        team = (
+            claim.team_id
+            if claim._name == "crm.lead"
+            else holder.team_id
+            if holder._name == "crm.lead"
+            else (
+                self.env["crm.team"].search(
+                    [
+                        ("is_showroom", "=", True),
+                        ("company_id", "in", (company.id, False)),
+                        ("member_ids", "in", claim.user_id.ids),
+                    ],
+                    limit=1,
+                )
             )
         )
         return {
@@ -409,8 +459,10 @@ class ShowroomConflict(models.Model):
         )
         holder = conflict.holder_lead_id or conflict.holder_partner_id
         holder.message_post(
-            body=_("Ownership conflict: %(claimant)s also claims this customer. The showroom manager rules.",
-                   claimant=conflict.claimant_user_id.name),
+            body=_(
+                "Ownership conflict: %(claimant)s also claims this customer. The showroom manager rules.",
+                claimant=conflict.claimant_user_id.name,
+            ),
             subtype_xmlid="mail.mt_note",
         )
 
@@ -464,7 +516,10 @@ class ShowroomConflict(models.Model):
             house = conflict.team_id.showroom_house_user_id
             if not house:
                 raise UserError(
-                    _("Set the house account of the team %s before giving a deal to the company.", conflict.team_id.name)
+                    _(
+                        "Set the house account of the team %s before giving a deal to the company.",
+                        conflict.team_id.name,
+                    )
                 )
             winner_user = house
             leads = (holder_lead | claimant_lead).sorted(lambda lead: (lead.showroom_registered_at, lead.id))
@@ -531,7 +586,11 @@ class ShowroomConflict(models.Model):
             open_todos = {
                 (activity.res_id, activity.user_id.id): activity
                 for activity in self.env["mail.activity"].search(
-                    [("res_model", "=", self._name), ("res_id", "in", conflicts.ids), ("activity_type_id", "=", todo.id)]
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "in", conflicts.ids),
+                        ("activity_type_id", "=", todo.id),
+                    ]
                 )
             }
             for conflict in conflicts:

@@ -403,7 +403,9 @@ class ShowroomVisit(models.Model):
                 (
                     lead
                     for lead in leads
-                    if lead.mobile == visit.mobile and lead.company_id == visit.company_id and lead.user_id != visit.user_id
+                    if lead.mobile == visit.mobile
+                    and lead.company_id == visit.company_id
+                    and lead.user_id != visit.user_id
                 ),
                 None,
             )

@@ -64,14 +64,16 @@ class TestConflict(ShowroomFineCase):
         self.assertEqual(len(conflict), 1)
         self.assertRecordValues(
             conflict,
-            [{
-                "state": "open",
-                "holder_user_id": self.consultant.id,
-                "holder_lead_id": holder.id,
-                "claimant_user_id": self.consultant_2.id,
-                "claimant_lead_id": claim.id,
-                "mobile": HOLDER_MOBILE,
-            }],
+            [
+                {
+                    "state": "open",
+                    "holder_user_id": self.consultant.id,
+                    "holder_lead_id": holder.id,
+                    "claimant_user_id": self.consultant_2.id,
+                    "claimant_lead_id": claim.id,
+                    "mobile": HOLDER_MOBILE,
+                }
+            ],
         )
         # R7.2 in the company's day: 8 Feb (Shanghai) is 31 days before 11 Mar: the manager rules
         self.assertFalse(conflict.ruling)
@@ -101,9 +103,22 @@ class TestConflict(ShowroomFineCase):
     def test_opened_on_import(self):
         self._holder_lead()
         values = self._lead_values(user_id=self.consultant_2.id, mobile="13800138000")
-        fields_ = ["name", "type", "mobile", "contact_name", "street", "showroom_purchase_type",
-                   "showroom_customer_kind", "team_id/.id", "user_id/.id", "showroom_grade_id/.id",
-                   "showroom_channel_id/.id", "country_id/.id", "state_id/.id", "city_id/.id"]
+        fields_ = [
+            "name",
+            "type",
+            "mobile",
+            "contact_name",
+            "street",
+            "showroom_purchase_type",
+            "showroom_customer_kind",
+            "team_id/.id",
+            "user_id/.id",
+            "showroom_grade_id/.id",
+            "showroom_channel_id/.id",
+            "country_id/.id",
+            "state_id/.id",
+            "city_id/.id",
+        ]
         row = [str(values[name.removesuffix("/.id")]) for name in fields_]
         result = self.env["crm.lead"].with_user(self.consultant_2).load(fields_, [row])
         self.assertFalse(result["messages"], result["messages"])
@@ -145,8 +160,11 @@ class TestConflict(ShowroomFineCase):
         self._holder_lead()
         other_company = self.env["res.company"].create({"name": "Shijiazhuang Store", "country_id": self.china.id})
         other_consultant = mail_new_test_user(
-            self.env, login="sjz_consultant", company_id=other_company.id,
-            company_ids=[(6, 0, other_company.ids)], groups="crm_showroom.group_showroom_consultant",
+            self.env,
+            login="sjz_consultant",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+            groups="crm_showroom.group_showroom_consultant",
         )
         other_team = self.env["crm.team"].create(
             {"name": "SJZ Showroom", "is_showroom": True, "company_id": other_company.id}
@@ -169,8 +187,11 @@ class TestConflict(ShowroomFineCase):
         for fname in ("holder_lead_id", "holder_followup_dates", "holder_last_contact", "holder_channel_id"):
             with self.assertRaises(AccessError):
                 conflict.read([fname])
-        feedback = self.env["mail.activity"].with_user(self.consultant_2).with_context(active_test=False).search(
-            [("res_model", "=", "crm.lead"), ("res_id", "=", holder.id)]
+        feedback = (
+            self.env["mail.activity"]
+            .with_user(self.consultant_2)
+            .with_context(active_test=False)
+            .search([("res_model", "=", "crm.lead"), ("res_id", "=", holder.id)])
         )
         self.assertFalse(feedback)
         # nor does a third consultant see the conflict
@@ -206,19 +227,24 @@ class TestConflict(ShowroomFineCase):
         claim = self._claim()
         conflict = self._conflicts()
         action = conflict.with_user(self.manager).action_rule_claimant()
-        wizard = self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]).create(
-            {"reason": "Wang met the customer three times, Li never called back."}
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(action["context"])
+            .create({"reason": "Wang met the customer three times, Li never called back."})
         )
         wizard.action_rule()
         self.assertRecordValues(
             conflict,
-            [{
-                "state": "ruled",
-                "ruling": "claimant",
-                "winner_user_id": self.consultant_2.id,
-                "ruled_by_id": self.manager.id,
-                "ruling_reason": "Wang met the customer three times, Li never called back.",
-            }],
+            [
+                {
+                    "state": "ruled",
+                    "ruling": "claimant",
+                    "winner_user_id": self.consultant_2.id,
+                    "ruled_by_id": self.manager.id,
+                    "ruling_reason": "Wang met the customer three times, Li never called back.",
+                }
+            ],
         )
         self.assertTrue(conflict.ruled_at)
         # the holder's opportunity merged into the winner's: its follow-up history moves along
@@ -283,8 +309,10 @@ class TestConflict(ShowroomFineCase):
     def test_visit_card_of_a_held_customer(self):
         holder = self._holder_lead()
         # logged on 11 March (Shanghai) for a visit of the day before: 31 days after the first visit
-        card = self.env["showroom.visit"].with_user(self.consultant_2).create(
-            {"partner_name": "李女士", "mobile": "13800138000", "date_in": "2026-03-10 03:00:00"}
+        card = (
+            self.env["showroom.visit"]
+            .with_user(self.consultant_2)
+            .create({"partner_name": "李女士", "mobile": "13800138000", "date_in": "2026-03-10 03:00:00"})
         )
         self.assertEqual(card.sudo().lead_id, holder)
         conflict = self._conflicts()
@@ -303,5 +331,5 @@ class TestConflict(ShowroomFineCase):
     def test_open_conflict_is_one_definition(self):
         """The inspection's SQL condition is built from the Python domain."""
         sql = self.env["showroom.fine.rule"].browse(self.rules["visit_unmatched"].id)._showroom_detector_query()
-        self.assertIn("\"c\".\"state\" = 'open'", sql)
+        self.assertIn('"c"."state" = \'open\'', sql)
         self.assertEqual(self.Conflict._showroom_open_domain(), [("state", "=", "open")])

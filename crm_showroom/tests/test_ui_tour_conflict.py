@@ -26,7 +26,9 @@ class TestShowroomConflictTour(HttpCase, ShowroomCase):
             f"crm_showroom_tour_{key}": quote(value, safe="")
             for key, value in {"holder": self.consultant.name, "since": since}.items()
         }
-        self.start_tour(f"/odoo/crm/{claim.id}", "crm_showroom_conflict", login=self.consultant_2.login, cookies=cookies)
+        self.start_tour(
+            f"/odoo/crm/{claim.id}", "crm_showroom_conflict", login=self.consultant_2.login, cookies=cookies
+        )
         conflict = self.env["showroom.conflict"].search([("claimant_lead_id", "=", claim.id)])
         self.assertRecordValues(
             conflict, [{"state": "open", "holder_user_id": self.consultant.id, "holder_lead_id": holder.id}]

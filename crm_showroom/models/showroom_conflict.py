@@ -27,7 +27,8 @@ class ShowroomConflict(models.Model):
     opportunity (the *claimant's*) has the mobile or the customer of a colleague's
     open showroom opportunity or of a base customer the colleague holds
     (``res.partner.user_id``) — the *holder's*. Never across companies, never for
-    one consultant's own opportunities; one open conflict per holder's claim and
+    one consultant's own opportunities, never against a consultant who left (an
+    archived user: their customers go through the handover); one open conflict per holder's claim and
     claimant (a partial unique index: concurrent checks cannot duplicate it).
 
     The claimant is told at once who holds the customer and since when (their
@@ -294,7 +295,7 @@ class ShowroomConflict(models.Model):
                 [
                     *Lead._showroom_open_domain(),
                     ("company_id", "in", claims_su.company_id.ids),
-                    ("user_id", "!=", False),
+                    ("user_id.active", "=", True),
                     ("id", "not in", claims.ids),
                     "|",
                     ("mobile", "in", list(mobiles)),
@@ -311,7 +312,7 @@ class ShowroomConflict(models.Model):
             .search(
                 [
                     ("is_base_customer", "=", True),
-                    ("user_id", "!=", False),
+                    ("user_id.active", "=", True),
                     "|",
                     ("id", "in", partners.commercial_partner_id.ids),
                     ("phone_sanitized", "in", [e164(mobile) for mobile in mobiles]),

@@ -393,7 +393,7 @@ class ShowroomVisit(models.Model):
                 *Lead._showroom_open_domain(),
                 ("mobile", "in", list(set(visits.mapped("mobile")))),
                 ("company_id", "in", visits.company_id.ids),
-                ("user_id", "!=", False),
+                ("user_id.active", "=", True),
             ],
             order="showroom_registered_at, id",
         )

@@ -295,7 +295,7 @@ class ShowroomConflict(models.Model):
                 [
                     *Lead._showroom_open_domain(),
                     ("company_id", "in", claims_su.company_id.ids),
-                    ("user_id.active", "=", True),
+                    ("user_id", "!=", False),
                     ("id", "not in", claims.ids),
                     "|",
                     ("mobile", "in", list(mobiles)),
@@ -312,7 +312,7 @@ class ShowroomConflict(models.Model):
             .search(
                 [
                     ("is_base_customer", "=", True),
-                    ("user_id.active", "=", True),
+                    ("user_id", "!=", False),
                     "|",
                     ("id", "in", partners.commercial_partner_id.ids),
                     ("phone_sanitized", "in", [e164(mobile) for mobile in mobiles]),
@@ -325,7 +325,8 @@ class ShowroomConflict(models.Model):
         for claim in claims_su:
             for holder in holder_leads:
                 if (
-                    holder.user_id != claim.user_id
+                    holder.user_id.active
+                    and holder.user_id != claim.user_id
                     and holder.company_id == claim.company_id
                     and (
                         (claim.mobile and holder.mobile == claim.mobile)
@@ -335,7 +336,8 @@ class ShowroomConflict(models.Model):
                     pairs.append((claim, holder))
             for partner in base_customers:
                 if (
-                    partner.user_id != claim.user_id
+                    partner.user_id.active
+                    and partner.user_id != claim.user_id
                     and partner.company_id in (claim.company_id, self.env["res.company"])
                     and claim.company_id in partner.user_id.company_ids
                     and (

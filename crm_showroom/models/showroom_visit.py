@@ -393,7 +393,7 @@ class ShowroomVisit(models.Model):
                 *Lead._showroom_open_domain(),
                 ("mobile", "in", list(set(visits.mapped("mobile")))),
                 ("company_id", "in", visits.company_id.ids),
-                ("user_id.active", "=", True),
+                ("user_id", "!=", False),
             ],
             order="showroom_registered_at, id",
         )
@@ -404,6 +404,7 @@ class ShowroomVisit(models.Model):
                     lead
                     for lead in leads
                     if lead.mobile == visit.mobile
+                    and lead.user_id.active
                     and lead.company_id == visit.company_id
                     and lead.user_id != visit.user_id
                 ),

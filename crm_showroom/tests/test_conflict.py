@@ -1,9 +1,11 @@
 from datetime import date
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -150,6 +152,18 @@ class TestConflict(ShowroomFineCase):
         conflict.with_user(self.manager)._showroom_rule("holder", "He bought his first car from Li.")
         self.assertEqual(claim.user_id, self.consultant)
         self.assertTrue(claim.active)
+
+    def test_one_open_conflict_per_pair_in_the_database(self):
+        """What concurrent checks would both insert, the database refuses once."""
+        self._holder_lead()
+        self._claim()
+        conflict = self._conflicts().sudo()
+        values = conflict.copy_data()[0]
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+            self.Conflict.sudo().create(values)
+        conflict.state = "ruled"
+        conflict.flush_recordset()
+        self.assertTrue(self.Conflict.sudo().create(values), "a new conflict once the pair's is ruled")
 
     def test_not_for_the_same_consultant(self):
         self._holder_lead()

@@ -985,9 +985,14 @@ class CrmLead(models.Model):
         # sudo: a ruling acts for the showroom manager on both consultants' opportunities
         head_su, merged = head.sudo(), self.sudo() - head.sudo()
         losers = merged.user_id.partner_id - head_su.user_id.partner_id
+        team = head_su.team_id
         (head_su | merged).with_context(showroom_merge_head_id=head.id)._merge_opportunity(
-            user_id=head_su.user_id.id, team_id=head_su.team_id.id, auto_unlink=False, max_length=0
+            user_id=head_su.user_id.id, team_id=team.id, auto_unlink=False, max_length=0
         )
+        if head_su.team_id != team:
+            # the merge writes ``type``, which recomputes the team from the salesperson's:
+            # a house account in no team would take the opportunity out of the showroom
+            head_su.team_id = team
         merged.write({"active": False})
         head_su.message_unsubscribe(partner_ids=losers.ids)
         head_su._showroom_reassign_followups()

@@ -534,7 +534,8 @@ class ShowroomConflict(models.Model):
                 kept, lost = lost, kept.browse()
         with Assignment._showroom_reason("ruled", note=reason):
             if kept and kept.user_id != winner_user:
-                kept.write({"user_id": winner_user.id})
+                # the team stays (Odoo would take the house account's, or none)
+                kept.write({"user_id": winner_user.id, "team_id": kept.team_id.id})
                 kept._showroom_reassign_followups()
             if ruling == "claimant" and conflict.holder_partner_id:
                 conflict.holder_partner_id.user_id = winner_user

@@ -277,9 +277,25 @@ class TestConflict(ShowroomFineCase):
         self.team.showroom_house_user_id = self.house
         kept = conflict._showroom_rule("company", "They cannot agree.")
         self.assertEqual(kept, holder, "the earlier registration is kept")
-        self.assertRecordValues(holder, [{"user_id": self.house.id, "showroom_commission_excluded": True}])
+        # the house account is no team member: the opportunity stays in the showroom team
+        self.assertRecordValues(
+            holder, [{"user_id": self.house.id, "team_id": self.team.id, "showroom_commission_excluded": True}]
+        )
         self.assertFalse(claim.active)
         self.assertEqual(conflict.winner_user_id, self.house)
+        # the holders' history says why the deal changed hands
+        history = self.env["showroom.assignment"].search([("lead_id", "=", holder.id), ("user_id", "=", self.house.id)])
+        self.assertRecordValues(history, [{"reason": "ruled", "previous_user_id": self.consultant.id}])
+
+    def test_rules_are_the_segment_admins_data(self):
+        self.assertRecordValues(
+            self.team, [{"showroom_conflict_recent_days": 30, "showroom_conflict_deadline_days": 3}]
+        )
+        admin = mail_new_test_user(self.env, login="sr_admin", groups="crm_showroom.group_showroom_admin")
+        self.team.with_user(admin).write({"showroom_conflict_recent_days": 15, "showroom_house_user_id": self.house.id})
+        self.assertEqual(self.team.showroom_conflict_recent_days, 15)
+        with self.assertRaises(AccessError):
+            self.team.with_user(self.consultant).write({"showroom_conflict_recent_days": 60})
 
     def test_consultants_cannot_rule(self):
         self._holder_lead()

@@ -39,31 +39,25 @@ import sys
 import psycopg2
 
 GRACE = 20  # seconds after a fault during which its server errors are its own
-SHOWROOM_FOLLOWUP = """
-    JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
-    LEFT JOIN crm_lead fl ON a.res_model = 'crm.lead' AND fl.id = a.res_id
-    LEFT JOIN crm_team ft ON ft.id = fl.team_id
-   WHERE (a.res_model = 'showroom.vehicle' OR ft.is_showroom)
-"""
 # The SQL of each check: rows that violate it (the first column identifies them).
+# The rule book's conditions are not written here again: ``rule_sql`` fills the
+# placeholders with the SQL the addon builds from its one definition (the follow-up
+# mixin's domains, and the ``feedback_missing`` fine rule's blank-text test).
 CHECKS = {
     "every open showroom opportunity has an open follow-up": """
         SELECT l.id, l.name
           FROM crm_lead l
-          JOIN crm_team tm ON tm.id = l.team_id AND tm.is_showroom
-          LEFT JOIN crm_stage st ON st.id = l.stage_id
-         WHERE l.active AND l.type = 'opportunity' AND NOT COALESCE(st.is_won, FALSE)
+         WHERE {open_lead}
            AND NOT EXISTS (
                 SELECT 1 FROM mail_activity a
-                  JOIN mail_activity_type t ON t.id = a.activity_type_id AND t.is_showroom_followup
-                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active)
+                 WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND {open_followup})
     """,
-    "no done showroom follow-up lacks feedback": f"""
+    "no done showroom follow-up lacks feedback": """
         SELECT a.id, a.res_model, a.res_id
           FROM mail_activity a
-          {SHOWROOM_FOLLOWUP}
+          {governed}
            AND a.active IS NOT TRUE AND a.showroom_closed_reason IS NULL
-           AND (COALESCE(trim(a.showroom_feedback), '') = ''
+           AND ({feedback_blank}
                 OR NOT EXISTS (SELECT 1 FROM mail_activity_showroom_feedback_reason_rel r WHERE r.activity_id = a.id))
     """,
     "each queue entry at most once (vehicle, milestone, renewal date)": """
@@ -100,16 +94,37 @@ STORED = {
     "consultant: visit card": "SELECT id FROM showroom_visit WHERE id = ANY(%s)",
     "telemarketing: mileage reading": "SELECT id FROM showroom_odometer WHERE id = ANY(%s)",
     "consultant: follow-up done": """
-        SELECT id FROM mail_activity
-         WHERE id = ANY(%s) AND active IS NOT TRUE AND COALESCE(trim(showroom_feedback), '') <> ''""",
+        SELECT a.id FROM mail_activity a WHERE a.id = ANY(%s) AND a.active IS NOT TRUE AND NOT {feedback_blank}""",
     "telemarketing: call done": """
-        SELECT id FROM mail_activity
-         WHERE id = ANY(%s) AND active IS NOT TRUE AND COALESCE(trim(showroom_feedback), '') <> ''""",
+        SELECT a.id FROM mail_activity a WHERE a.id = ANY(%s) AND a.active IS NOT TRUE AND NOT {feedback_blank}""",
     "manager: instruction": "SELECT id FROM mail_activity WHERE id = ANY(%s) AND showroom_instruction IS NOT NULL",
 }
 CRONS = ("ir_cron_followup_sweep", "ir_cron_mileage_milestones", "ir_cron_care_sms", "ir_cron_daily_inspection")
 SERIALIZATION = re.compile(r"could not serialize|SerializationFailure|serialization failure", re.IGNORECASE)
 RETRY = re.compile(r"odoo\.service\.model: .*(tries left|try again|[Rr]etry)")
+
+
+def rule_sql(database, addons_path):
+    """The rule book's SQL, as the addon builds it from its one definition, by
+    name: the placeholders of ``CHECKS`` and ``STORED``. Loads the database's Odoo
+    registry (read only; libpq's environment names the server)."""
+    import odoo  # noqa: PLC0415 - the virtualenv's Odoo, only for this
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    odoo.tools.config.parse_config([f"--addons-path={addons_path}", "--log-level=warn"])
+    from odoo.addons.crm_showroom.tools.text import sql_is_blank  # noqa: PLC0415 - on the addons path now
+
+    registry = odoo.modules.registry.Registry(database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        followup = env["showroom.followup.mixin"]
+        # the fragments double "%" (they run with parameters): undone where a check has none
+        return {
+            "open_lead": followup._showroom_where_sql("crm.lead", env["crm.lead"]._showroom_open_domain(), "l"),
+            "open_followup": followup._showroom_open_followup_sql("a"),
+            "governed": followup._showroom_governed_followup_sql("a"),
+            "feedback_blank": sql_is_blank("a.showroom_feedback"),
+        }
 
 
 class Report:
@@ -132,7 +147,7 @@ class Report:
         print(f"[info] {name}: {detail}")
 
 
-def check_clients(cr, report, clients, faults):
+def check_clients(cr, report, clients, faults, fragments):
     """The writes the clients reported are stored; no server error outside faults."""
     writes = collections.defaultdict(set)
     for write in clients["writes"]:
@@ -141,7 +156,7 @@ def check_clients(cr, report, clients, faults):
         if action not in STORED:
             report.check(f"writes of '{action}' are known to the checker", [action])
             continue
-        cr.execute(STORED[action], [sorted(ids)])
+        cr.execute(STORED[action].format(**fragments), [sorted(ids)])
         missing = ids - {row[0] for row in cr.fetchall()}
         report.check(f"every '{action}' a client reported is stored", sorted(missing), f"{len(ids)} reported")
 
@@ -221,6 +236,7 @@ def count_retries(report, logs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", required=True)
+    parser.add_argument("--addons-path", required=True, help="Odoo's addons path, with crm_showroom")
     parser.add_argument("--clients", help="the clients' account (JSON) written by the locustfile")
     parser.add_argument("--faults", help="the faults done (JSON lines: name, start, end)")
     parser.add_argument("--crons-after", type=float, help="epoch seconds: the crons must have run since")
@@ -228,9 +244,10 @@ def main():
     args = parser.parse_args()
 
     report = Report()
+    fragments = rule_sql(args.database, args.addons_path)
     with psycopg2.connect(dbname=args.database) as conn, conn.cursor() as cr:
         for name, query in CHECKS.items():
-            cr.execute(query)
+            cr.execute(query.format(**fragments), {})
             report.check(name, cr.fetchall())
         if args.clients:
             with open(args.clients, encoding="utf-8") as clients_file:
@@ -239,7 +256,7 @@ def main():
             if args.faults:
                 with open(args.faults, encoding="utf-8") as faults_file:
                     faults = [json.loads(line) for line in faults_file if line.strip()]
-            check_clients(cr, report, clients, faults)
+            check_clients(cr, report, clients, faults, fragments)
         if args.crons_after:
             check_crons(cr, report, args.crons_after)
     count_retries(report, args.log)

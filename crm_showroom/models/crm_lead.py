@@ -430,6 +430,10 @@ class CrmLead(models.Model):
             self._showroom_price_car_wanted([vals])
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
+        if "showroom_commission_excluded" in vals:
+            self.env["res.users"]._showroom_check_manager(
+                _("Only a showroom manager's ruling on an ownership conflict clears a deal's commission (R7.3).")
+            )
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
         result = super().write(vals)
         if "mobile" in vals or "team_id" in vals or "country_id" in vals:

@@ -283,6 +283,8 @@ class TestConflict(ShowroomFineCase):
         )
         self.assertFalse(claim.active)
         self.assertEqual(conflict.winner_user_id, self.house)
+        with self.assertRaisesRegex(AccessError, "clears a deal's commission"):
+            holder.with_user(self.house).write({"showroom_commission_excluded": False})
         # the holders' history says why the deal changed hands
         history = self.env["showroom.assignment"].search([("lead_id", "=", holder.id), ("user_id", "=", self.house.id)])
         self.assertRecordValues(history, [{"reason": "ruled", "previous_user_id": self.consultant.id}])

@@ -360,6 +360,18 @@ class TestConflict(ShowroomFineCase):
         self.assertEqual(conflict.claimant_lead_id, claim)
         self.assertEqual(conflict.state, "open")
 
+    def test_screens_of_managers_and_consultants(self):
+        self._holder_lead()
+        self._claim()
+        for user in (self.manager, self.consultant_2):
+            views = self.Conflict.with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+            form = views["views"]["form"]["arch"]
+            self.assertEqual("holder_followup_count" in form, user == self.manager, "the claims' figures: managers'")
+            self.Conflict.with_user(user).search([]).web_read({"name": {}, "holder_since": {}, "age_days": {}})
+        menu = self.env.ref("crm_showroom.crm_menu_showroom_conflicts")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.consultant)._visible_menu_ids())
+
     def test_open_conflict_is_one_definition(self):
         """The inspection's SQL condition is built from the Python domain."""
         sql = self.env["showroom.fine.rule"].browse(self.rules["visit_unmatched"].id)._showroom_detector_query()

@@ -43,11 +43,11 @@ def seed_open_opportunities(env, *, tag, team_name, login_prefix, consultants, l
         """
         INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
                               showroom_grade_id, contact_name, mobile, referred, create_date, write_date,
-                              create_uid, write_uid, date_open, showroom_test_drive)
+                              create_uid, write_uid, date_open, showroom_test_drive, showroom_lost_request_state)
         SELECT 'Bench lead ' || n, 'opportunity', TRUE, %(team)s, (%(users)s)[1 + n %% %(nusers)s], %(stage)s,
                %(company)s, 10, (%(grades)s)[1 + (n / %(nusers)s) %% %(ngrades)s], 'Customer ' || n,
                '+86 138 ' || lpad((n %% 10000)::text, 4, '0') || ' ' || lpad((n / 10000)::text, 4, '0'),
-               %(tag)s, now(), now(), 1, 1, now(), 'none'
+               %(tag)s, now(), now(), 1, 1, now(), 'none', 'none'
           FROM generate_series(1, %(leads)s) AS n
         RETURNING id, user_id
         """,

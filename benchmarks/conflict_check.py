@@ -59,13 +59,14 @@ def new_opportunities(env, creates):
         """
         INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
                               showroom_grade_id, contact_name, mobile, phone_sanitized, referred, create_date,
-                              write_date, create_uid, write_uid, showroom_test_drive)
+                              write_date, create_uid, write_uid, showroom_test_drive,
+                              showroom_lost_request_state)
         SELECT 'New ' || s.n, 'opportunity', TRUE, l.team_id,
                (SELECT u.user_id FROM crm_lead u WHERE u.referred = %(tag)s AND u.user_id <> l.user_id LIMIT 1),
                l.stage_id, l.company_id, 10, l.showroom_grade_id, 'New customer ' || s.n,
                CASE WHEN s.n %% 10 = 0 THEN l.mobile ELSE '+86 139 ' || lpad(s.n::text, 4, '0') || ' 0000' END,
                CASE WHEN s.n %% 10 = 0 THEN l.phone_sanitized ELSE '+86139' || lpad(s.n::text, 4, '0') || '0000' END,
-               'bench-conflict-new', now(), now(), 1, 1, 'none'
+               'bench-conflict-new', now(), now(), 1, 1, 'none', 'none'
           FROM generate_series(1, %(creates)s) AS s(n)
           JOIN LATERAL (SELECT * FROM crm_lead WHERE referred = %(tag)s ORDER BY id OFFSET s.n * 7 LIMIT 1) l ON TRUE
         RETURNING id

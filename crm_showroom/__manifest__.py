@@ -2,12 +2,12 @@
     "name": "Showroom CRM",
     "summary": "Car dealership showroom on Odoo CRM: grades, always-open follow-ups with feedback, "
     "vehicles, receivables, base-customer care and campaigns, visit cards, daily inspection and fines",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "sms", "loyalty"],
+    "depends": ["crm", "sale_crm", "sale_stock", "l10n_cn_city", "sms", "loyalty", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["holidays", "lunardate"]},
     "data": [
         "security/crm_showroom_security.xml",
@@ -19,6 +19,7 @@
         "security/showroom_care_security.xml",
         "security/showroom_fines_security.xml",
         "security/showroom_assignment_security.xml",
+        "security/showroom_handover_security.xml",
         "data/mail_activity_type_data.xml",
         "data/showroom_grade_data.xml",
         "data/showroom_feedback_reason_data.xml",
@@ -81,7 +82,31 @@
         "wizard/showroom_conflict_rule_views.xml",
         "views/showroom_conflict_views.xml",
         # menus last
+        # handover (G1)
+        "wizard/showroom_handover_views.xml",
+        "views/res_users_views.xml",
+        # competitors and lost approval (G3)
+        "security/showroom_competitor_security.xml",
+        "data/showroom_competitor_data.xml",
+        "data/showroom_lost_data.xml",
+        "wizard/showroom_lost_views.xml",
+        "views/showroom_competitor_views.xml",
+        "views/crm_lead_lost_views.xml",
+        "security/showroom_reports_security.xml",
+        "views/showroom_grade_history_views.xml",
+        "report/showroom_funnel_report_views.xml",
+        "report/showroom_sale_composition_report_views.xml",
+        "report/showroom_reports_print.xml",
+        # customer file, credit classes and churn warning (G1, G6)
+        "security/showroom_customer_file_security.xml",
+        "data/showroom_customer_file_data.xml",
+        "views/showroom_customer_class_views.xml",
         "views/crm_showroom_menus.xml",
+        # G6: follow-up compliance and the managers' dashboard
+        "security/showroom_compliance_security.xml",
+        "report/showroom_followup_compliance_views.xml",
+        "views/showroom_compliance_menus.xml",
+        "data/showroom_dashboard_data.xml",
     ],
     "demo": [
         "demo/crm_showroom_company_demo.xml",

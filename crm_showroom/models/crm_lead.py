@@ -2,8 +2,10 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, format_list
 
 from odoo.addons.crm.models.crm_lead import PARTNER_ADDRESS_FIELDS_TO_SYNC
@@ -37,6 +39,19 @@ SHOWROOM_ENTRY_FIELDS = (
     "street",
     "showroom_qq",
     "showroom_wechat",
+)
+
+
+# The lost request's fields: written only by the request, its approval or rejection
+# and a restore (``_showroom_check_lost_request_write``).
+SHOWROOM_LOST_REQUEST_FIELDS = frozenset(
+    (
+        "showroom_lost_request_state",
+        "showroom_lost_request_reason_id",
+        "showroom_lost_request_competitor_id",
+        "showroom_lost_request_note",
+        "showroom_lost_requested_by_id",
+    )
 )
 
 
@@ -410,6 +425,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._showroom_check_lost_request_write(*vals_list)
         self._showroom_normalize_mobile_values(vals_list)
         self._showroom_price_car_wanted(vals_list)
         leads = super().create(vals_list)
@@ -421,6 +437,7 @@ class CrmLead(models.Model):
             open_leads._showroom_create_followups(kind="first")
         leads._showroom_apply_campaigns(created=fields.Datetime.now())
         leads._showroom_record_holders(default_reason="created")
+        leads._showroom_log_grade_changes({})
         self.env["showroom.conflict"]._showroom_check_leads(leads)
         return leads
 
@@ -428,18 +445,26 @@ class CrmLead(models.Model):
         if vals.get("showroom_product_id") and "expected_revenue" not in vals:
             vals = dict(vals)  # the caller's values stay as they were
             self._showroom_price_car_wanted([vals])
+        self._showroom_check_lost_request_write(vals)
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
+        restored = self.filtered(lambda lead: not lead.active) if vals.get("active") else self.browse()
         if "showroom_commission_excluded" in vals:
             self.env["res.users"]._showroom_check_manager(
                 _("Only a showroom manager's ruling on an ownership conflict clears a deal's commission (R7.3).")
             )
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
+        grades_before = {lead.id: lead.showroom_grade_id for lead in self} if "showroom_grade_id" in vals else None
         result = super().write(vals)
+        restored._showroom_reset_lost_request()
+        if grades_before is not None:
+            self._showroom_log_grade_changes(grades_before)
         if "mobile" in vals or "team_id" in vals or "country_id" in vals:
             self._showroom_normalize_mobile()
         if "stage_id" in vals:
-            self.filtered(lambda lead: lead.stage_id.is_won)._showroom_close_followups("won")
+            won = self.filtered(lambda lead: lead.stage_id.is_won)
+            won._showroom_close_followups("won")
+            won._showroom_withdraw_lost_request()
         if "showroom_grade_id" in vals:
             self._showroom_pull_in_followups()
         if reopen_check:
@@ -933,6 +958,254 @@ class CrmLead(models.Model):
             },
         )
         return action
+
+    # ============================================================
+    # COMPETITORS AND LOST APPROVAL (G3)
+    # Which competitors' cars the customer compares, which one won a lost deal,
+    # and the showroom manager's approval of a consultant's "Mark Lost".
+    # ============================================================
+
+    showroom_competitor_ids = fields.Many2many(
+        "showroom.competitor",
+        "crm_lead_showroom_competitor_rel",
+        "lead_id",
+        "competitor_id",
+        string="Compared with",
+        help="The competitors' brands and models the customer compares with ours.",
+    )
+    showroom_lost_competitor_id = fields.Many2one(
+        "showroom.competitor",
+        string="Lost to",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        help="The competitor that won the deal, when the opportunity is lost.",
+    )
+    showroom_lost_request_state = fields.Selection(
+        [("none", "None"), ("requested", "Requested"), ("approved", "Approved"), ("rejected", "Rejected")],
+        string="Lost request",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A consultant's Mark Lost on a showroom opportunity is a request: the opportunity stays open "
+        "with its follow-ups until a showroom manager approves (it is lost) or rejects it (with an instruction).",
+    )
+    showroom_lost_request_reason_id = fields.Many2one(
+        "crm.lost.reason", string="Requested lost reason", readonly=True, copy=False, tracking=True
+    )
+    showroom_lost_request_competitor_id = fields.Many2one(
+        "showroom.competitor", string="Requested as lost to", readonly=True, copy=False, ondelete="set null"
+    )
+    showroom_lost_request_note = fields.Text(string="Why it is lost", readonly=True, copy=False, tracking=True)
+    showroom_lost_requested_by_id = fields.Many2one("res.users", string="Lost requested by", readonly=True, copy=False)
+
+    def _showroom_lost_needs_approval(self):
+        """The opportunities of ``self`` whose loss the current user asks for instead
+        of applying: open showroom opportunities, unless the user is a showroom
+        manager (or the superuser's own flows)."""
+        if self.env.su or self.env["res.users"]._showroom_is_manager():
+            return self.browse()
+        return self._showroom_filter_open()
+
+    def _showroom_check_lost_allowed(self):
+        if self._showroom_lost_needs_approval():
+            raise UserError(
+                _(
+                    "A consultant does not close a showroom opportunity: use Mark Lost with the reason, "
+                    "which asks the showroom manager to approve."
+                )
+            )
+
+    def _showroom_check_lost_request_write(self, *vals_list):
+        """Every door (form, RPC, import; the values of a write or of the records
+        created): a consultant's archiving of an open showroom opportunity is
+        refused (Mark Lost makes it a request), and the request's fields are set only
+        by the request, Approve, Reject and a restore, which write them as the system."""
+        if self.env.su:
+            return
+        if any(SHOWROOM_LOST_REQUEST_FIELDS.intersection(vals) for vals in vals_list):
+            raise AccessError(_("A lost request changes only through Mark Lost, Approve and Reject."))
+        if any(vals.get("active") is False for vals in vals_list):
+            self._showroom_check_lost_allowed()
+
+    def action_set_lost(self, **additional_values):
+        """A consultant's loss of an open showroom opportunity becomes a request
+        (``lost_reason_id`` is then required, ``showroom_lost_competitor_id`` kept for
+        the approval); anything else is lost at once, as in stock Odoo, which also
+        approves a pending request."""
+        requests = self._showroom_lost_needs_approval()
+        if requests:
+            requests._showroom_request_lost(
+                self.env["crm.lost.reason"].browse(additional_values.get("lost_reason_id")),
+                competitor=self.env["showroom.competitor"].browse(additional_values.get("showroom_lost_competitor_id")),
+            )
+        direct = self - requests
+        if not direct:
+            return True
+        direct.filtered(lambda lead: lead.showroom_lost_request_state == "requested")._showroom_close_lost_requests(
+            "approved", _("Approved: the opportunity is lost.")
+        )
+        return super(CrmLead, direct).action_set_lost(**additional_values)
+
+    def action_showroom_lost_approve(self):
+        """The showroom manager approves the lost requests of ``self``: each is lost
+        with its requested reason and competitor (its follow-ups closed as lost)."""
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers approve lost requests."))
+        leads = self._showroom_lost_requested()
+        by_request = leads.grouped(
+            lambda lead: (lead.showroom_lost_request_reason_id, lead.showroom_lost_request_competitor_id)
+        )
+        for (reason, competitor), group in by_request.items():
+            group.action_set_lost(lost_reason_id=reason.id, showroom_lost_competitor_id=competitor.id)
+        return True
+
+    def action_showroom_lost_reject(self):
+        """Open the dialog where the manager writes the instruction of the rejection."""
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers reject lost requests."))
+        return {
+            "name": _("Reject the lost request"),
+            "type": "ir.actions.act_window",
+            "res_model": "showroom.lost.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_ids": self._showroom_lost_requested().ids},
+        }
+
+    def _showroom_lost_requested(self):
+        """The open opportunities of ``self`` with a pending lost request, else a UserError."""
+        leads = self.filtered(lambda lead: lead.active and lead.showroom_lost_request_state == "requested")
+        if not leads:
+            raise UserError(_("None of these opportunities has a pending lost request."))
+        return leads
+
+    def _showroom_request_lost(self, reason, note=False, competitor=None):
+        """The consultant asks to close ``self`` as lost, for ``reason`` (a
+        ``crm.lost.reason``) and/or the ``note``, lost to ``competitor``: one of them
+        is required. The opportunities stay open with their follow-ups; the team
+        leader gets a "Lost request" activity to approve or reject."""
+        note = (note or "").strip()
+        if not reason and not note:
+            raise UserError(
+                _("Say why the opportunity is lost (a lost reason or a comment): the showroom manager approves it.")
+            )
+        new = self.filtered(lambda lead: lead.showroom_lost_request_state != "requested")
+        # sudo: the request's fields are closed to direct writes (see
+        # _showroom_check_lost_request_write); the consultant may mark these lost
+        self.sudo().write(
+            {
+                "showroom_lost_request_state": "requested",
+                "showroom_lost_request_reason_id": reason.id,
+                "showroom_lost_request_competitor_id": competitor.id if competitor else False,
+                "showroom_lost_request_note": note or False,
+                "showroom_lost_requested_by_id": self.env.uid,
+            }
+        )
+        new._showroom_notify_lost_request()
+
+    def _showroom_notify_lost_request(self):
+        """One "Lost request" activity per opportunity for its team leader, due
+        today in the leader's day; every request is also listed in CRM >
+        Reporting > Lost Requests."""
+        leads = self.filtered("team_id.user_id")
+        if not leads:
+            return
+        activity_type = self.env.ref("crm_showroom.activity_type_lost_request")
+        leaders = leads.team_id.user_id
+        today_by_user = self.env["res.company"]._showroom_today_by_user(leaders)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        # sudo: the consultant may not read the leader's user record; the activity
+        # goes on the consultant's own opportunity
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": lead.team_id.user_id.id,
+                    "date_deadline": today_by_user[lead.team_id.user_id.id],
+                    "summary": activity_type.summary,
+                    "automated": True,
+                }
+                for lead in leads
+            ]
+        )
+
+    def _showroom_close_lost_requests(self, state, feedback):
+        """The pending lost requests of ``self`` are ``state`` ("approved" or
+        "rejected"); their activities are done with ``feedback``."""
+        # sudo: the request's fields are closed to direct writes; the caller checked the right
+        self.sudo().write({"showroom_lost_request_state": state})
+        self.sudo().activity_feedback(["crm_showroom.activity_type_lost_request"], feedback=feedback)
+
+    def _showroom_withdraw_lost_request(self):
+        """A won opportunity's pending lost request is withdrawn."""
+        pending = self.filtered(lambda lead: lead.showroom_lost_request_state == "requested")
+        if pending:
+            pending._showroom_close_lost_requests("none", _("Withdrawn: the opportunity is won."))
+
+    def _showroom_reject_lost(self, instruction):
+        """The showroom manager rejects the lost requests of ``self`` with an
+        instruction (R8.3): the consultant finds it on the chatter and on a new
+        follow-up due at the grade's interval in the consultant's day (R3)."""
+        self.env["res.users"]._showroom_check_manager(_("Only showroom managers reject lost requests."))
+        instruction = (instruction or "").strip()
+        if not instruction:
+            raise UserError(_("Write the instruction for the consultant."))
+        leads = self._showroom_lost_requested()
+        leads._showroom_close_lost_requests("rejected", instruction)
+        followups = leads._showroom_create_followups(kind="next")
+        followups.write(
+            {
+                "showroom_instruction": instruction,
+                "showroom_instruction_user_id": self.env.uid,
+                "showroom_instruction_date": fields.Datetime.now(),
+            }
+        )
+        for lead in leads:
+            lead.message_post(
+                body=Markup("<p>%s</p><p>%s</p>") % (_("Lost request rejected. Instruction:"), instruction),
+                partner_ids=lead.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        return followups
+
+    def _showroom_reset_lost_request(self):
+        """A restored opportunity starts again without a lost request or the
+        competitor it was lost to; the chatter keeps the history (tracked fields)."""
+        leads = self.filtered(
+            lambda lead: (
+                lead.active and (lead.showroom_lost_request_state != "none" or lead.showroom_lost_competitor_id)
+            )
+        )
+        if leads:
+            # sudo: the request's fields are closed to direct writes; restoring is the user's own change
+            leads.sudo().write(
+                {
+                    "showroom_lost_request_state": "none",
+                    "showroom_lost_request_reason_id": False,
+                    "showroom_lost_request_competitor_id": False,
+                    "showroom_lost_request_note": False,
+                    "showroom_lost_requested_by_id": False,
+                    "showroom_lost_competitor_id": False,
+                }
+            )
+
+    # ------------------------------------------------------------
+    # GRADE HISTORY (R3, G6)
+    # ------------------------------------------------------------
+
+    def _showroom_log_grade_changes(self, grades_before):
+        """Every change of the grade leaves its ``showroom.grade.history`` row (R3,
+        G6), written here from ``create`` and ``write`` so that no door (form,
+        import, RPC, order confirmation) skips it: ``grades_before`` maps the ids of
+        ``self`` to their grade before the write (absent: created, no grade before)."""
+        Grade = self.env["showroom.grade"]
+        self.env["showroom.grade.history"]._showroom_record(
+            (lead, grades_before.get(lead.id, Grade), lead.showroom_grade_id) for lead in self
+        )
 
     # ------------------------------------------------------------
     # OWNERSHIP CONFLICTS (R7)

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, format_list
 
+from odoo.addons.mail.models.mail_activity import MailActivity as MailActivityBase
+
 from ..tools.text import is_blank
 from .showroom_milestone_call import OUTCOMES as CALL_OUTCOMES
 
@@ -130,6 +132,15 @@ class MailActivity(models.Model):
         string="Window ends",
         readonly=True,
         help="Last day of the activity's window (day-of-month window date rule of its plan).",
+    )
+    # G6, the follow-up compliance report: its weeks are read by done day (indexed),
+    # and an opportunity's first done follow-up keeps the hours since its registration
+    date_done = fields.Date(index="btree_not_null")
+    showroom_first_followup_hours = fields.Float(
+        string="Hours to first follow-up",
+        readonly=True,
+        copy=False,
+        help="On an opportunity's first done follow-up: the hours from the opportunity's registration to it.",
     )
 
     # ------------------------------------------------------------
@@ -355,6 +366,7 @@ class MailActivity(models.Model):
             messages, next_activities = super(MailActivity, others)._action_done(
                 feedback=feedback, attachment_ids=attachment_ids
             )
+        followups._showroom_record_first_followup_hours()
         being_done = self.env.cr.precommit.data.setdefault(DONE_FOLLOWUPS_KEY, set())
         being_done.update(followups.ids)
         try:
@@ -370,6 +382,39 @@ class MailActivity(models.Model):
         if calls:
             self.env["showroom.milestone.call"].browse(calls.mapped("res_id"))._register_outcomes(calls)
         return messages, next_activities
+
+    def _showroom_record_first_followup_hours(self):
+        """G6: on the follow-ups among these (being marked done) that are their
+        opportunity's first done one, the hours since the opportunity was
+        registered (``showroom_registered_at``): the compliance report's median."""
+        on_leads = self.filtered(lambda act: act.res_model == "crm.lead" and act.res_id)
+        if not on_leads:
+            return
+        done_before = {
+            res_id
+            for (res_id,) in self.with_context(active_test=False)._read_group(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", on_leads.mapped("res_id")),
+                    ("id", "not in", on_leads.ids),
+                    ("active", "=", False),
+                    ("showroom_closed_reason", "=", False),
+                    *self.env["showroom.followup.mixin"]._showroom_followup_domain(),
+                ],
+                ["res_id"],
+            )
+        }
+        # sudo: the registration time of the opportunities whose follow-ups the user marks done
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False).browse(on_leads.mapped("res_id"))
+        registered = {lead.id: lead.showroom_registered_at or lead.create_date for lead in leads}
+        now = fields.Datetime.now()
+        for followup in on_leads.sorted("id"):
+            if followup.res_id in done_before or not registered.get(followup.res_id):
+                continue
+            done_before.add(followup.res_id)
+            hours = (now - registered[followup.res_id]).total_seconds() / 3600
+            # sudo: the figure is recorded as part of marking done, which the user may do
+            followup.sudo().showroom_first_followup_hours = max(hours, 0.0)
 
     @api.model
     def _showroom_complete_plan_values(self, vals_list, plan_id, plan_date):
@@ -561,6 +606,32 @@ class MailActivity(models.Model):
             "showroom_reviewed_by_id": self.env.uid,
             "showroom_reviewed_date": fields.Datetime.now(),
         }
+
+    def _showroom_reassign(self, user):
+        """G1 handover: these open activities go to ``user``, in a number of
+        queries that does not grow with them. Stock ``mail.activity.write`` on
+        ``user_id`` subscribes the new assignee to each activity's document one
+        document at a time (an access check, a partner search and a followers
+        query per activity: a handover of 20,000 follow-ups made 60,000 queries);
+        here the same effects, set-based: one write below that loop, one
+        subscription per model, one activity-counter refresh per user. No
+        notification mail per activity (as ``mail_activity_quick_update``): the
+        handover is logged on each document instead. Done activities are never
+        moved: they keep their author (the audit trail, R4.3)."""
+        moving = self.filtered(lambda act: act.active and act.user_id != user)
+        if not moving:
+            return
+        previous = moving.user_id
+        due = moving.filtered(lambda act: act.date_deadline <= fields.Date.today())
+        # skips mail's per-activity loop only (the one override below ours): its
+        # effects follow in batch; our own write guards concern done follow-ups
+        # and R4.1 links, which an open activity changing hands does not touch
+        super(MailActivityBase, moving).write({"user_id": user.id})
+        for model, activities in moving.grouped("res_model").items():
+            self.env[model].browse(set(activities.mapped("res_id"))).message_subscribe(partner_ids=user.partner_id.ids)
+        if due:
+            user._bus_send("mail.activity/updated", {"activity_created": True})
+            previous._bus_send("mail.activity/updated", {"activity_deleted": True})
 
     def _showroom_mark_reviewed(self):
         """R8.3: a showroom manager marks done follow-ups reviewed (the review queue)."""

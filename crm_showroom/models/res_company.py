@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -134,3 +136,33 @@ class ResCompany(models.Model):
                 by_tz[tz_name] = local_date(now, tz_name)
             result[user.id] = by_tz[tz_name]
         return result
+
+    @api.model
+    def _showroom_company_day_sql(self):
+        """The showroom time zone of every company (``_showroom_tz_name``) as
+        ``company_day(company_id, tz)``, a VALUES table for a ``WITH`` clause: SQL
+        reports and migrations turn a UTC timestamp into the showroom's day with
+        ``(ts AT TIME ZONE 'UTC' AT TIME ZONE company_day.tz)::date``, the same rule as
+        ``_showroom_date_of``, not a second one."""
+        # sudo: the time zones of companies are no secret
+        companies = self.sudo().with_context(active_test=False).search([])
+        return SQL(
+            "company_day(company_id, tz) AS (VALUES %s)",
+            SQL(", ").join(SQL("(%s, %s)", company.id, company._showroom_tz_name()) for company in companies),
+        )
+
+    # ------------------------------------------------------------
+    # CHURN WARNING (G6)
+    # ------------------------------------------------------------
+
+    showroom_churn_days = fields.Integer(
+        string="Churn warning after (days)",
+        default=180,
+        help="A base customer whose cars have not been seen (no mileage reading, service visit or answered "
+        "call) for this many days is flagged at risk of churn.",
+    )
+
+    @api.constrains("showroom_churn_days")
+    def _check_showroom_churn_days(self):
+        if any(company.showroom_churn_days < 1 for company in self):
+            raise ValidationError(_("The churn warning period must be at least one day."))

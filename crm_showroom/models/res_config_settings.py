@@ -41,3 +41,5 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="[('account_type', 'in', ('income', 'income_other')), ('company_ids', 'in', company_id)]",
     )
+    # G6: churn warning
+    showroom_churn_days = fields.Integer(related="company_id.showroom_churn_days", readonly=False)

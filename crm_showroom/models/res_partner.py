@@ -1,10 +1,17 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+import logging
+from collections import defaultdict
+from contextlib import suppress
 
-from ..tools import receivables
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_list
+
+from ..tools import churn, receivables
 from ..tools.care_calendar import birthday_key, next_birthday
 from ..tools.receivables import RECEIVABLE_DETAIL_GROUPS
+from .res_users import MANAGER_GROUP
+
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -443,6 +450,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_campaign_reward_action")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"create": False}
+        return action
 
     # ------------------------------------------------------------
     # CARE SMS (R6.2)
@@ -564,6 +572,356 @@ class ResPartner(models.Model):
                 self.filtered("is_base_customer"), "partner_id"
             )
         return result
+
+    # ------------------------------------------------------------
+    # CUSTOMER FILE, CREDIT CLASSES AND CHURN WARNING (G1, G6)
+    # ------------------------------------------------------------
+    # G1: the contact's file (Odoo's own ``title``; the birthday of the care SMS,
+    # ``showroom_birthday``; family, interests, relationship level, customer
+    # class) and the whole relationship on the partner form: opportunities with
+    # their grades, vehicles, done follow-ups, visit cards, rewards, receivables.
+    # G6: the class's suggested credit terms, applied by finance staff or a
+    # showroom manager; the churn warning of base customers (tools/churn.py).
+
+    showroom_family_note = fields.Text(
+        string="Family",
+        help="Spouse, children, who decides and drives: what helps the consultant know the family (G1).",
+    )
+    showroom_interest_ids = fields.Many2many(
+        "showroom.interest",
+        "res_partner_showroom_interest_rel",
+        "partner_id",
+        "interest_id",
+        string="Interests",
+    )
+    showroom_relationship_level_id = fields.Many2one(
+        "showroom.relationship.level",
+        string="Relationship level",
+        index="btree_not_null",
+        tracking=True,
+        help="How close the showroom is to this contact (G1).",
+    )
+    showroom_customer_class_id = fields.Many2one(
+        "showroom.customer.class",
+        string="Customer class",
+        index="btree_not_null",
+        tracking=True,
+        help="Person or company, nature and region of the customer, with suggested credit terms (G1, G6).",
+    )
+    showroom_opportunity_ids = fields.Many2many(
+        "crm.lead",
+        string="Showroom opportunities",
+        compute="_compute_showroom_opportunities",
+        groups="sales_team.group_sale_salesman",
+        help="The showroom opportunities of the customer and its contacts, open, won or lost.",
+    )
+    showroom_opportunity_count = fields.Integer(
+        string="Open opportunities",
+        compute="_compute_showroom_opportunities",
+        groups="sales_team.group_sale_salesman",
+    )
+    showroom_opportunity_grades = fields.Char(
+        string="Grades",
+        compute="_compute_showroom_opportunities",
+        groups="sales_team.group_sale_salesman",
+        help="The grades of the customer's open showroom opportunities, hottest first (R3).",
+    )
+    showroom_followup_done_count = fields.Integer(
+        string="Follow-ups done",
+        compute="_compute_showroom_followup_done_count",
+        groups="crm_showroom.group_showroom_consultant,crm_showroom.group_showroom_telemarketing",
+        help="Follow-ups done with the customer's feedback on its opportunities, vehicles and base-customer calls.",
+    )
+    showroom_visit_count = fields.Integer(
+        string="Visits",
+        compute="_compute_showroom_visit_count",
+        groups="crm_showroom.group_showroom_consultant",
+        help="Visit cards of the customer: linked to one of its opportunities, or with one of its mobiles.",
+    )
+    showroom_churn_risk = fields.Boolean(
+        string="Churn risk",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="A base customer whose cars have not been seen for the company's churn period, or whose last two "
+        "base-customer calls were negative (G6). Set by the daily check, cleared as soon as the customer is "
+        "reached (an answered call, a new mileage reading).",
+    )
+    showroom_churn_reason = fields.Selection(
+        [
+            (churn.REASON_NOT_SEEN, "Car not seen"),
+            (churn.REASON_NEGATIVE_CALLS, "Last two calls negative"),
+            (churn.REASON_BOTH, "Car not seen, last two calls negative"),
+        ],
+        string="Churn reason",
+        readonly=True,
+        copy=False,
+    )
+    showroom_churn_last_seen = fields.Date(
+        string="Car last seen",
+        readonly=True,
+        copy=False,
+        help="The last day one of the customer's cars was delivered, given a mileage reading (service visit, "
+        "call…) or the customer answered a base-customer call.",
+    )
+
+    def _showroom_relationship_leads(self):
+        """``{commercial partner id: crm.lead}``: the showroom opportunities (open
+        or not) of the contacts of these partners' commercial entities, in one search."""
+        commercial = self._origin.commercial_partner_id
+        leads = self.env["crm.lead"].with_context(active_test=False).search(
+            [
+                ("partner_id", "child_of", commercial.ids),
+                ("type", "=", "opportunity"),
+                ("team_id.is_showroom", "=", True),
+            ]
+        )
+        result = defaultdict(lambda: self.env["crm.lead"])
+        for lead in leads:
+            result[lead.partner_id.commercial_partner_id.id] |= lead
+        return result
+
+    def _compute_showroom_opportunities(self):
+        leads_by_partner = self._showroom_relationship_leads()
+        for partner in self:
+            every = leads_by_partner[partner._origin.commercial_partner_id.id]
+            leads = every.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
+            grades = leads.showroom_grade_id.sorted(lambda grade: (grade.sequence, grade.id))
+            partner.showroom_opportunity_ids = every
+            partner.showroom_opportunity_count = len(leads)
+            partner.showroom_opportunity_grades = " · ".join(grades.mapped("code")) or False
+
+    def _showroom_followup_domain(self):
+        """The done showroom follow-ups of these partners' commercial entities:
+        of their showroom opportunities, vehicles and base-customer calls."""
+        commercial = self._origin.commercial_partner_id
+
+        def readable(model, domain):
+            # each user counts the documents they may read: consultants do not read
+            # the telemarketing queue, telemarketing does not read opportunities
+            Model = self.env[model].with_context(active_test=False)
+            return Model.search(domain).ids if Model.has_access("read") else []
+
+        leads = readable("crm.lead", [("partner_id", "child_of", commercial.ids), ("team_id.is_showroom", "=", True)])
+        vehicles = readable("showroom.vehicle", [("partner_id", "in", commercial.ids)])
+        calls = readable("showroom.milestone.call", [("partner_id", "in", commercial.ids)])
+        return [
+            ("active", "=", False),
+            ("is_showroom_followup", "=", True),
+            ("date_done", "!=", False),
+            ("showroom_closed_reason", "=", False),
+            "|",
+            "|",
+            "&",
+            ("res_model", "=", "crm.lead"),
+            ("res_id", "in", leads),
+            "&",
+            ("res_model", "=", "showroom.vehicle"),
+            ("res_id", "in", vehicles),
+            "&",
+            ("res_model", "=", "showroom.milestone.call"),
+            ("res_id", "in", calls),
+        ]
+
+    def _compute_showroom_followup_done_count(self):
+        Activity = self.env["mail.activity"].with_context(active_test=False)
+        activities = Activity.search_fetch(self._showroom_followup_domain(), ["res_model", "res_id"])
+        # the document's commercial entity, by model: one read per model
+        owner = {}
+        for model in ("crm.lead", "showroom.vehicle", "showroom.milestone.call"):
+            ids = [act.res_id for act in activities if act.res_model == model]
+            for record in self.env[model].with_context(active_test=False).browse(ids):
+                owner[model, record.id] = record.partner_id.commercial_partner_id.id
+        counts = defaultdict(int)
+        for act in activities:
+            counts[owner.get((act.res_model, act.res_id))] += 1
+        for partner in self:
+            partner.showroom_followup_done_count = counts[partner._origin.commercial_partner_id.id]
+
+    def _showroom_visit_keys(self):
+        """How visit cards find these partners' commercial entities:
+        ``({contact id: commercial id}, {mobile: {commercial ids}})`` over their
+        contacts (a card linked to an opportunity of a contact, or with the mobile
+        of a contact as typed or normalised as the cards store it)."""
+        contacts = self.with_context(active_test=False).search(
+            [("id", "child_of", self._origin.commercial_partner_id.ids)]
+        )
+        by_contact, by_mobile = {}, defaultdict(set)
+        for contact in contacts:
+            commercial_id = contact.commercial_partner_id.id
+            by_contact[contact.id] = commercial_id
+            for number in filter(None, (contact.mobile, contact.phone)):
+                by_mobile[number].add(commercial_id)
+                # not a mobile: visit cards hold valid mobiles only, as typed above is enough
+                with suppress(ValidationError):
+                    by_mobile[self.env["showroom.visit"]._showroom_format_mobile(number, self.env.company)].add(
+                        commercial_id
+                    )
+        return by_contact, by_mobile
+
+    @staticmethod
+    def _showroom_visit_domain_of(by_contact, by_mobile):
+        return ["|", ("lead_id.partner_id", "in", list(by_contact)), ("mobile", "in", list(by_mobile))]
+
+    def _compute_showroom_visit_count(self):
+        by_contact, by_mobile = self._showroom_visit_keys()
+        visits = self.env["showroom.visit"].search_fetch(
+            self._showroom_visit_domain_of(by_contact, by_mobile), ["lead_id", "mobile"]
+        )
+        counts = defaultdict(int)
+        for visit in visits:
+            owners = set(by_mobile.get(visit.mobile, ()))
+            if visit.lead_id.partner_id.id in by_contact:
+                owners.add(by_contact[visit.lead_id.partner_id.id])
+            for commercial_id in owners:
+                counts[commercial_id] += 1
+        for partner in self:
+            partner.showroom_visit_count = counts[partner._origin.commercial_partner_id.id]
+
+    # ---- ACTIONS ----
+
+    def action_showroom_view_opportunities(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("team_id.is_showroom", "=", True),
+        ]
+        action["context"] = {"default_partner_id": self.id, "default_type": "opportunity"}
+        return action
+
+    def action_showroom_view_followups(self):
+        self.ensure_one()
+        return {
+            "name": _("Follow-ups of %s", self.commercial_partner_id.display_name),
+            "type": "ir.actions.act_window",
+            "res_model": "mail.activity",
+            "view_mode": "list",
+            "views": [(self.env.ref("crm_showroom.mail_activity_view_list_showroom_followup").id, "list")],
+            "domain": self._showroom_followup_domain(),
+            "context": {"active_test": False, "create": False},
+        }
+
+    def action_showroom_view_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_showroom.showroom_visit_action")
+        action["domain"] = self._showroom_visit_domain_of(*self._showroom_visit_keys())
+        action["context"] = {"default_partner_name": self.name, "default_mobile": self.mobile}
+        return action
+
+    def action_showroom_apply_class_credit(self):
+        """G6: give each of these customers (their commercial entities) the
+        suggested credit terms of their class in the current company: the payment
+        term and the credit limit, logged in their chatter. Finance staff and
+        showroom managers only; customers without a class are refused and
+        nothing is applied."""
+        user = self.env.user
+        if not self.env.su and not any(
+            user.has_group(group) for group in ("crm_showroom.group_showroom_finance", MANAGER_GROUP)
+        ):
+            raise AccessError(_("Only finance staff and showroom managers apply credit terms."))
+        partners = self.commercial_partner_id
+        missing = partners.filtered(lambda partner: not partner.showroom_customer_class_id)
+        if missing:
+            raise UserError(
+                _(
+                    "These customers have no customer class, whose credit terms could be applied: %s",
+                    format_list(self.env, missing.mapped("display_name")),
+                )
+            )
+        company = self.env.company
+        for partner in partners:
+            customer_class = partner.showroom_customer_class_id
+            term = customer_class.payment_term_id
+            if term.company_id and term.company_id != company:
+                raise UserError(
+                    _(
+                        "The payment term of the class %(class)s belongs to another company than %(company)s.",
+                        **{"class": customer_class.display_name, "company": company.name},
+                    )
+                )
+            # sudo: the rights were checked above (finance or showroom manager), who
+            # may not write partners or their accounting fields in stock Odoo; only
+            # the class's values are written, and logged under the user's name
+            partner.sudo().with_company(company).write(
+                {"property_payment_term_id": term.id, "credit_limit": customer_class.credit_limit}
+            )
+            partner.sudo().message_post(
+                author_id=user.partner_id.id,
+                body=_(
+                    "Credit terms of the class %(class)s applied in %(company)s by %(user)s: payment term "
+                    "%(term)s, credit limit %(limit)s.",
+                    **{
+                        "class": customer_class.display_name,
+                        "company": company.name,
+                        "user": user.name,
+                        "term": term.display_name or _("none"),
+                        "limit": format_amount(self.env, customer_class.credit_limit, company.currency_id),
+                    },
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # ---- CHURN (G6) ----
+
+    @api.model
+    def _showroom_churn_rules(self):
+        """(company id, the company's showroom day, churn period) of every company."""
+        # sudo: the companies' days and periods, whoever records the event
+        return [
+            (company.id, company._showroom_today(), company.showroom_churn_days)
+            for company in self.env["res.company"].sudo().search([])
+        ]
+
+    @api.model
+    def _showroom_churn_update(self, partner_ids, rules=None, skip_locked=False):
+        """G6: recompute the churn flag of the partners ``partner_ids`` in one
+        statement (``tools.churn``); returns the ids whose flag, reason or last
+        seen day changed. Flushes what the statement reads."""
+        if not partner_ids:
+            return []
+        self.env["showroom.vehicle"].flush_model(["active", "company_id", "delivery_date", "partner_id", "state"])
+        self.env["showroom.odometer"].flush_model(["date", "vehicle_id"])
+        self.env["showroom.milestone.call"].flush_model(["partner_id", "vehicle_id"])
+        self.env["mail.activity"].flush_model(["active", "date_done", "res_id", "res_model", "showroom_call_outcome"])
+        self.flush_model(
+            ["is_base_customer", "showroom_churn_risk", "showroom_churn_reason", "showroom_churn_last_seen"]
+        )
+        rows = self.env.execute_query(
+            churn.churn_update_query(rules or self._showroom_churn_rules(), partner_ids, skip_locked=skip_locked)
+        )
+        self.invalidate_model(["showroom_churn_risk", "showroom_churn_reason", "showroom_churn_last_seen"])
+        return [row[0] for row in rows]
+
+    def _showroom_churn_refresh(self):
+        """The customer was reached (a call answered, a mileage reading) or a call
+        found them negative again: recompute the flag of these partners'
+        commercial entities now, not at the next cron."""
+        self._showroom_churn_update(self.commercial_partner_id.ids)
+
+    @api.model
+    def _cron_showroom_churn(self, batch_size=5000):
+        """G6: the daily churn check of every base customer (and of the flagged
+        partners who are no longer base customers, to clear them), in batches of
+        ``batch_size`` partners, each one UPDATE (``tools.churn``), in each
+        company's showroom day. Idempotent: a second run, or a run beside another
+        (partners it is writing are skipped), writes nothing more."""
+        self.flush_model(["is_base_customer", "showroom_churn_risk"])
+        partner_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL("SELECT id FROM res_partner WHERE is_base_customer OR showroom_churn_risk ORDER BY id")
+            )
+        ]
+        rules = self._showroom_churn_rules()
+        changed = 0
+        for start in range(0, len(partner_ids), batch_size):
+            batch = partner_ids[start : start + batch_size]
+            changed += len(self._showroom_churn_update(batch, rules=rules, skip_locked=True))
+            self.env["ir.cron"]._showroom_batch_done(start + len(batch), max(len(partner_ids) - start - batch_size, 0))
+        _logger.info("Churn check: %s base customers checked, %s changed", len(partner_ids), changed)
+        return changed
 
     # ------------------------------------------------------------
     # OWNERSHIP CONFLICTS (R7)

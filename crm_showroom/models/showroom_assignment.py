@@ -45,9 +45,7 @@ class ShowroomAssignment(models.Model):
     _rec_name = "user_id"
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index=True, ondelete="cascade", readonly=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Base customer", index=True, ondelete="cascade", readonly=True
-    )
+    partner_id = fields.Many2one("res.partner", string="Base customer", index=True, ondelete="cascade", readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Holder", index=True, readonly=True, help="Empty: in the team's pool."
     )
@@ -59,10 +57,8 @@ class ShowroomAssignment(models.Model):
     merged_from = fields.Char(
         readonly=True, help="The opportunity merged into this one whose holder this row was (R7.2)."
     )
-    changed_by_id = fields.Many2one(
-        "res.users", string="Changed by", readonly=True, default=lambda self: self.env.user
-    )
-    company_id = fields.Many2one("res.company", string="Company", index=True, readonly=True)
+    changed_by_id = fields.Many2one("res.users", string="Changed by", readonly=True, default=lambda self: self.env.user)
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
 
     _sql_constraints = [
         (
@@ -149,9 +145,7 @@ class ShowroomAssignment(models.Model):
         now = fields.Datetime.now()
         closing = [current[r.id][0] for r in changed if r.id in current]
         if closing:
-            self.env.cr.execute(
-                "UPDATE showroom_assignment SET date_to = %s WHERE id IN %s", (now, tuple(closing))
-            )
+            self.env.cr.execute("UPDATE showroom_assignment SET date_to = %s WHERE id IN %s", (now, tuple(closing)))
             self.invalidate_model(["date_to"])
         reason, note = self.env.cr.cache.get(REASON_KEY) or (default_reason, None)
         return self.sudo().create(

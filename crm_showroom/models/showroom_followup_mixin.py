@@ -378,7 +378,9 @@ class ShowroomFollowupMixin(models.AbstractModel):
             followups.write({"active": False, "showroom_closed_reason": reason})
 
     def _showroom_reassign_followups(self):
-        """G1 handover: the open follow-ups move with the record to its new ``user_id``."""
+        """G1 handover: the open follow-ups move with the record to its new
+        ``user_id``: one search, then one set-based reassignment per new user
+        (``mail.activity._showroom_reassign``), whatever the number of records."""
         records = self.filtered("user_id")
         user_by_id = {record.id: record.user_id for record in records}
         by_user = defaultdict(lambda: self.env["mail.activity"])
@@ -387,7 +389,7 @@ class ShowroomFollowupMixin(models.AbstractModel):
             if followup.user_id != user:
                 by_user[user] |= followup
         for user, followups in by_user.items():
-            followups.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
+            followups._showroom_reassign(user)
 
     def _showroom_pull_in_followups(self):
         """R3: the open follow-ups due later than the record's latest deadline now

@@ -28,6 +28,12 @@ class ShowroomGrade(models.Model):
         default=7,
         help="Longest allowed gap between two follow-ups of an opportunity of this grade.",
     )
+    order_window_days = fields.Integer(
+        string="Expected to order within (days)",
+        default=0,
+        help="G6: the funnel counts the opportunities that entered this grade and became O (ordered) "
+        "within this many days (7 for H). 0: not measured.",
+    )
     sequence = fields.Integer(default=10)
     color = fields.Integer()
     active = fields.Boolean(default=True)
@@ -43,6 +49,11 @@ class ShowroomGrade(models.Model):
         flushes, so a database CHECK beside it would never fire)."""
         if any(grade.followup_interval_days < 1 for grade in self):
             raise ValidationError(_("The follow-up interval of a grade must be at least one day."))
+
+    @api.constrains("order_window_days")
+    def _check_order_window_days(self):
+        if any(grade.order_window_days < 0 for grade in self):
+            raise ValidationError(_("The order window of a grade cannot be negative."))
 
     @api.depends("code", "name")
     def _compute_display_name(self):

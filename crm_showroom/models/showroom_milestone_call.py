@@ -296,6 +296,9 @@ class ShowroomMilestoneCall(models.Model):
             if outcome in OPPORTUNITY_OUTCOMES:
                 call._create_opportunity(trade_in=outcome == "trade_in")
         self.browse(list(next_deadlines))._schedule_calls(next_deadlines)
+        # G6: an answered call takes the customer off the churn-risk list at once (two
+        # negative outcomes in a row put them on it)
+        self.partner_id._showroom_churn_refresh()
 
     def _create_opportunity(self, trade_in=False):
         """R6.1: the customer is interested in a new car (or trades this one in):

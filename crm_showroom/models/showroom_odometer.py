@@ -141,6 +141,9 @@ class ShowroomOdometer(models.Model):
             self._check_correction_rights()
         readings = super().create(vals_list)
         readings.filtered("is_correction")._log_corrections()
+        # G6: a car seen again takes its owner off the churn-risk list at once (a
+        # reading only ever clears the flag: the others wait for the daily check)
+        readings.vehicle_id.partner_id.commercial_partner_id.filtered("showroom_churn_risk")._showroom_churn_refresh()
         return readings
 
     def write(self, vals):

@@ -3,3 +3,9 @@ from . import report_showroom_statement
 from . import showroom_campaign_report
 from . import showroom_followup_dashboard
 from . import showroom_fine_statement
+from . import showroom_funnel_report
+from . import showroom_sale_composition_report
+from . import showroom_weekly_report_mixin
+from . import showroom_followup_compliance_report
+from . import showroom_followup_feedback_report
+from . import report_showroom_followup_compliance

@@ -41,6 +41,18 @@ class ShowroomReceivableReport(models.Model):
     oldest_due_date = fields.Date(string="Oldest overdue due date", readonly=True)
     overdue_days = fields.Integer(string="Days overdue", readonly=True, aggregator="max")
     line_count = fields.Integer(string="Open items", readonly=True)
+    # G6 credit analysis: the customer's class and how much of its credit limit the
+    # receivable uses (Odoo's own limit of the row's company, 0 when the company does
+    # not use credit limits, as on the partner form)
+    customer_class_id = fields.Many2one("showroom.customer.class", string="Customer class", readonly=True)
+    credit_limit = fields.Monetary(string="Credit limit", readonly=True, aggregator="sum")
+    credit_ratio = fields.Float(
+        string="Limit used (%)",
+        readonly=True,
+        aggregator="max",
+        help="The total receivable as a percentage of the credit limit (confirmed orders not invoiced yet, "
+        "which the partner form's “Credit used” adds, are not in this list); 0 without a limit.",
+    )
 
     _depends = {
         "account.move.line": [
@@ -55,7 +67,7 @@ class ShowroomReceivableReport(models.Model):
         ],
         "account.move": ["state"],
         "account.account": ["account_type"],
-        "res.partner": ["commercial_partner_id", "user_id"],
+        "res.partner": ["commercial_partner_id", "credit_limit", "showroom_customer_class_id", "user_id"],
         "sale.order": ["company_id", "date_order", "partner_id", "state", "user_id"],
     }
 
@@ -64,7 +76,7 @@ class ShowroomReceivableReport(models.Model):
         Partner = self.env["res.partner"]
         today = Partner._showroom_receivable_today()
         currency = self.env.company.currency_id
-        Partner.flush_model(["user_id"])
+        Partner.flush_model(["credit_limit", "showroom_customer_class_id", "user_id"])
         self.env["sale.order"].flush_model(["company_id", "date_order", "partner_id", "state", "user_id"])
         return SQL(
             """
@@ -75,9 +87,14 @@ class ShowroomReceivableReport(models.Model):
                    %(currency)s AS currency_id,
                    %(figures)s,
                    CASE WHEN %(overdue)s > %(half_cent)s
-                        THEN %(today)s::date - MIN(per_partner.oldest_due_date) ELSE 0 END AS overdue_days
+                        THEN %(today)s::date - MIN(per_partner.oldest_due_date) ELSE 0 END AS overdue_days,
+                   partner.showroom_customer_class_id AS customer_class_id,
+                   %(limit)s AS credit_limit,
+                   CASE WHEN %(limit)s > 0 THEN ROUND((%(due)s / %(limit)s * 100)::numeric, 2)::float8
+                        ELSE 0 END AS credit_ratio
               FROM %(from)s
               JOIN res_partner partner ON partner.id = per_partner.partner_id
+              JOIN %(credit)s ON showroom_credit.company_id = per_partner.company_id
           GROUP BY partner.id, per_partner.company_id
             """,
             consultant=receivables.consultant("partner", SQL("per_partner.company_id")),
@@ -91,7 +108,42 @@ class ShowroomReceivableReport(models.Model):
                 receivables.OVERDUE_KEY
             ],
             half_cent=currency.rounding / 2,
+            limit=self._credit_limit_sql(currency),
+            due=receivables.rollup(["amount_due"], digits=currency.decimal_places)["amount_due"],
+            credit=self._credit_table(),
             **{"from": Partner._showroom_receivable_from(today)},
+        )
+
+    def _credit_table(self):
+        """A VALUES table ``showroom_credit(company_id, use_limit, fallback)``: for
+        each company of the user, whether it uses credit limits and its default
+        limit (Odoo's fallback of the company-dependent ``credit_limit``)."""
+        # sudo: the companies' default credit limits (ir.default); only the
+        # customers' limits built from them reach the rows
+        Partner = self.env["res.partner"].sudo()
+        field = Partner._fields["credit_limit"]
+        rows = [
+            SQL(
+                "(%s, %s, %s::float8)",
+                company.id,
+                bool(company.account_use_credit_limit),
+                field.get_company_dependent_fallback(Partner.with_company(company)) or 0.0,
+            )
+            for company in self.env.companies
+        ]
+        return SQL("(VALUES %s) AS showroom_credit(company_id, use_limit, fallback)", SQL(", ").join(rows))
+
+    @staticmethod
+    def _credit_limit_sql(currency):
+        """SQL: the customer's credit limit in the row's company (its own value of
+        the company-dependent field, else the company's default), converted like the
+        figures; 0 when the company does not use credit limits."""
+        return SQL(
+            """ROUND((CASE WHEN BOOL_AND(showroom_credit.use_limit)
+                          THEN COALESCE((partner.credit_limit ->> per_partner.company_id::text)::float8,
+                                        MAX(showroom_credit.fallback)) * MAX(showroom_rate.rate)
+                          ELSE 0 END)::numeric, %s)::float8""",
+            currency.decimal_places,
         )
 
     # ------------------------------------------------------------

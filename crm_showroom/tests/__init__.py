@@ -37,6 +37,17 @@ from . import test_ui_tour_fines
 from . import test_company_settings
 from . import test_rule_definitions
 from . import test_screens
+from . import test_lost_approval
+from . import test_competitor
+from . import test_ui_tour_lost
+# customer file, credit classes and churn warning (G1, G6)
+from . import test_customer_file
+from . import test_churn
 from . import test_assignment
 from . import test_conflict
 from . import test_ui_tour_conflict
+from . import test_handover
+from . import test_reports_funnel
+from . import test_compliance_report
+from . import test_dashboard
+from . import test_ui_tour_dashboard

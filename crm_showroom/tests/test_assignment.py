@@ -28,7 +28,9 @@ class TestAssignmentHistory(ShowroomFineCase):
         # an import (load), on the same record
         lead_xmlid = lead._export_rows([["id"]])[0][0]
         consultant_xmlid = self.consultant._export_rows([["id"]])[0][0]
-        result = self.env["crm.lead"].with_user(self.manager).load(["id", "user_id/id"], [[lead_xmlid, consultant_xmlid]])
+        result = (
+            self.env["crm.lead"].with_user(self.manager).load(["id", "user_id/id"], [[lead_xmlid, consultant_xmlid]])
+        )
         self.assertFalse(result["messages"], result["messages"])
         rows = self._rows(lead)
         self.assertEqual(
@@ -73,7 +75,10 @@ class TestAssignmentHistory(ShowroomFineCase):
         with self.env["showroom.assignment"]._showroom_reason("released"):
             lead.user_id = False
         current = self._rows(lead).filtered(lambda r: not r.date_to)
-        self.assertEqual((current.reason, current.user_id, current.previous_user_id), ("released", self.env["res.users"], self.consultant))
+        self.assertEqual(
+            (current.reason, current.user_id, current.previous_user_id),
+            ("released", self.env["res.users"], self.consultant),
+        )
 
     def test_merge_keeps_the_history(self):
         kept = self._create_lead(name="Kept")

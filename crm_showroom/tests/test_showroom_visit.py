@@ -78,7 +78,7 @@ class TestShowroomVisit(ShowroomVisitCase):
 
     def test_no_match(self):
         # a lost opportunity and another mobile are not the customer's open opportunity
-        self.lead.action_set_lost()
+        self.lead.with_user(self.manager).action_set_lost()  # a consultant's would be a request
         visit = self._visit(user=self.consultant)
         self.assertFalse(visit.lead_id)
         self.assertFalse(visit.lead_candidate_ids)

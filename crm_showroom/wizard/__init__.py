@@ -9,3 +9,8 @@ from . import showroom_fine_correct
 from . import showroom_inspection_run
 # ownership conflicts (R7)
 from . import showroom_conflict_rule
+# Handover (G1)
+from . import showroom_handover
+from . import showroom_handover_line
+from . import crm_lead_lost
+from . import showroom_lost_reject

@@ -50,6 +50,8 @@ class TestConflict(ShowroomFineCase):
         return lead
 
     def _claim(self, **values):
+        """Wang's opportunity of (by default) the same customer as Li's."""
+        values.setdefault("mobile", "13800138000")
         return self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id, **values)
 
     def _conflicts(self):
@@ -183,7 +185,9 @@ class TestConflict(ShowroomFineCase):
         other_team = self.env["crm.team"].create(
             {"name": "SJZ Showroom", "is_showroom": True, "company_id": other_company.id}
         )
-        self._create_lead(team_id=other_team.id, company_id=other_company.id, user_id=other_consultant.id)
+        self._create_lead(
+            team_id=other_team.id, company_id=other_company.id, user_id=other_consultant.id, mobile="13800138000"
+        )
         self.assertFalse(self.Conflict.sudo().search([]))
 
     # ------------------------------------------------------------

@@ -86,7 +86,7 @@ class TestShowroomVisit(ShowroomVisitCase):
         other_mobile = self._visit(user=self.consultant, mobile="139 0013 8000")
         self.assertFalse(other_mobile.lead_id)
         # a colleague's is theirs: the card links to it and opens an ownership conflict (R7)
-        theirs = self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id)
+        theirs = self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id, mobile=MOBILE)
         visit = self._visit(user=self.consultant)
         self.assertEqual(visit.sudo().lead_id, theirs)
         self.assertFalse(visit.lead_candidate_ids)

@@ -248,7 +248,7 @@ class TestConflict(ShowroomFineCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Wang met the customer three times, Li never called back."})
         )
         wizard.action_rule()

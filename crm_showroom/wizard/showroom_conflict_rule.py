@@ -10,7 +10,7 @@ class ShowroomConflictRule(models.TransientModel):
     _name = "showroom.conflict.rule"
     _description = "Rule on an ownership conflict"
 
-    conflict_id = fields.Many2one("showroom.conflict", string="Conflict", required=True, ondelete="cascade")
+    conflict_id = fields.Many2one("showroom.conflict", required=True, ondelete="cascade")
     ruling = fields.Selection([item for item in RULINGS if item[0] != "auto"], required=True)
     reason = fields.Text(required=True)
 

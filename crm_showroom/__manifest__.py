@@ -80,6 +80,12 @@
         "report/showroom_fine_report.xml",
         "report/showroom_fine_templates.xml",
         "views/crm_lead_pool_views.xml",
+        # ownership conflicts (R7)
+        "security/showroom_conflict_security.xml",
+        "data/showroom_conflict_data.xml",
+        "wizard/showroom_conflict_rule_views.xml",
+        "views/showroom_conflict_views.xml",
+        # menus last
         # handover (G1)
         "wizard/showroom_handover_views.xml",
         "views/res_users_views.xml",

@@ -62,6 +62,10 @@ SHOWROOM_LOST_REQUEST_FIELDS = frozenset(
 SHOWROOM_CAMPAIGN_FIELDS = ("team_id", "partner_id", "showroom_channel_id", "showroom_trade_in")
 
 
+# Fields of the lead whose change may open an ownership conflict (R7).
+SHOWROOM_CONFLICT_FIELDS = ("mobile", "partner_id")
+
+
 class CrmLead(models.Model):
     """Showroom opportunities: the opportunities of a team whose "Showroom rules"
     flag is on.
@@ -442,6 +446,7 @@ class CrmLead(models.Model):
         leads._showroom_apply_campaigns(created=fields.Datetime.now())
         leads._showroom_record_holders(default_reason="created")
         leads._showroom_log_grade_changes({})
+        self.env["showroom.conflict"]._showroom_check_leads(leads)
         return leads
 
     def write(self, vals):
@@ -452,6 +457,10 @@ class CrmLead(models.Model):
         if vals.get("active") is False:
             self.filtered("active")._showroom_close_followups("lost")
         restored = self.filtered(lambda lead: not lead.active) if vals.get("active") else self.browse()
+        if "showroom_commission_excluded" in vals:
+            self.env["res.users"]._showroom_check_manager(
+                _("Only a showroom manager's ruling on an ownership conflict clears a deal's commission (R7.3).")
+            )
         reopen_check = any(field in vals for field in ("active", "stage_id", "team_id", "type", "user_id"))
         companies_before = self._showroom_segment_companies(vals)
         if companies_before and "company_id" in vals:
@@ -480,6 +489,8 @@ class CrmLead(models.Model):
             self._showroom_apply_campaigns()
         if any(field in vals for field in ("user_id", "team_id", "type")):
             self._showroom_record_holders()
+        if any(fname in vals for fname in SHOWROOM_CONFLICT_FIELDS):
+            self.env["showroom.conflict"]._showroom_check_leads(self)
         return result
 
     def toggle_active(self):
@@ -498,9 +509,21 @@ class CrmLead(models.Model):
 
     def _merge_dependences_history(self, opportunities):
         """Merging: the open follow-ups of the opportunities merged away move to
-        the one kept (R4.1 holds for it; the others are deleted)."""
+        the one kept (R4.1 holds for it; the others are deleted); so do their done
+        follow-ups, the history a ruling reads (R4.3, R7.1), which Odoo's merge
+        leaves behind (it moves the open activities only)."""
         with opportunities._showroom_merging():
-            return super()._merge_dependences_history(opportunities)
+            result = super()._merge_dependences_history(opportunities)
+        # sudo: the done follow-ups follow their opportunity, whoever did them; only their link changes
+        self.env["mail.activity"].sudo().with_context(active_test=False).search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", opportunities.ids),
+                ("active", "=", False),
+                ("activity_type_id.is_showroom_followup", "=", True),
+            ]
+        ).write({"res_id": self.id})
+        return result
 
     def _prepare_address_values_from_partner(self, partner):
         # the county follows the partner's address with the other address fields, or stays
@@ -1589,3 +1612,71 @@ class CrmLead(models.Model):
                         cap=team.showroom_pool_holding_cap,
                     )
                 )
+
+    # ------------------------------------------------------------
+    # OWNERSHIP CONFLICTS (R7)
+    # ------------------------------------------------------------
+    # A colleague of the same company holding the customer opens a
+    # ``showroom.conflict`` (create/write: every door); the claimant sees who
+    # holds the customer and since when, never the holder's follow-ups. A deal
+    # given to the company (R7.3) is held by the team's house account and earns
+    # no commission (``showroom_commission_excluded``).
+
+    showroom_commission_excluded = fields.Boolean(
+        string="No commission",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="R7.3: the showroom manager gave this deal to the company after an ownership conflict: "
+        "no consultant earns its commission.",
+    )
+    showroom_conflict_warning = fields.Char(
+        string="Ownership conflict",
+        compute="_compute_showroom_conflict_warning",
+        help="Who holds this customer and since when, while the showroom manager rules (R7).",
+    )
+
+    def _compute_showroom_conflict_warning(self):
+        # sudo: the claimant reads who holds the customer and since when, nothing of their opportunity
+        conflicts = self.env["showroom.conflict"].sudo().search(
+            [*self.env["showroom.conflict"]._showroom_open_domain(), ("claimant_lead_id", "in", self._origin.ids)]
+        ) if self._origin.ids else self.env["showroom.conflict"]
+        by_lead = {conflict.claimant_lead_id.id: conflict for conflict in conflicts}
+        for lead in self:
+            conflict = by_lead.get(lead._origin.id)
+            lead.showroom_conflict_warning = conflict and _(
+                "This customer is held by %(holder)s since %(since)s: the showroom manager rules on the conflict.",
+                holder=conflict.holder_user_id.name,
+                since=format_date(self.env, conflict.company_id._showroom_date_of(conflict.holder_since)),
+            )
+
+    def _sort_by_confidence_level(self, reverse=False):
+        """A ruling merges into the winner's opportunity (``_showroom_merge_into``):
+        it heads the merge whatever its stage."""
+        leads = super()._sort_by_confidence_level(reverse=reverse)
+        head = leads.browse(self.env.context.get("showroom_merge_head_id")) & leads
+        return head + (leads - head) if head else leads
+
+    def _showroom_merge_into(self, head):
+        """R7: merge the opportunities of ``self`` into ``head`` with Odoo's merge
+        (messages, follow-ups, visit cards and attachments move to ``head``, which
+        keeps its values first). The merged opportunities are archived, not deleted:
+        a ruling may happen while one of them is being created (every door returns
+        it) and the conflict keeps both claims. The losers are unsubscribed from
+        ``head`` (they do not read the winner's feedback); the follow-ups moved
+        go to ``head``'s salesperson. Returns ``head``."""
+        # sudo: a ruling acts for the showroom manager on both consultants' opportunities
+        head_su, merged = head.sudo(), self.sudo() - head.sudo()
+        losers = merged.user_id.partner_id - head_su.user_id.partner_id
+        team = head_su.team_id
+        (head_su | merged).with_context(showroom_merge_head_id=head.id)._merge_opportunity(
+            user_id=head_su.user_id.id, team_id=team.id, auto_unlink=False, max_length=0
+        )
+        if head_su.team_id != team:
+            # the merge writes ``type``, which recomputes the team from the salesperson's:
+            # a house account in no team would take the opportunity out of the showroom
+            head_su.team_id = team
+        merged.write({"active": False})
+        head_su.message_unsubscribe(partner_ids=losers.ids)
+        head_su._showroom_reassign_followups()
+        return head

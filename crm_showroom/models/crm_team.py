@@ -30,6 +30,12 @@ class CrmTeam(models.Model):
             "AND showroom_pool_holding_cap >= 0 AND showroom_pool_cooloff_days >= 0)",
             "The customer pool's days and caps cannot be negative.",
         ),
+        # ---- OWNERSHIP CONFLICTS (R7) ----
+        (
+            "showroom_conflict_days_positive",
+            "CHECK(showroom_conflict_recent_days >= 0 AND showroom_conflict_deadline_days >= 0)",
+            "The numbers of days of the ownership conflict rules cannot be negative.",
+        ),
     ]
 
     # ------------------------------------------------------------
@@ -58,6 +64,29 @@ class CrmTeam(models.Model):
         string="Cool-off before reclaiming (days)",
         default=30,
         help="A consultant cannot claim back a customer they lost to the pool for this many days.",
+    )
+
+    # ------------------------------------------------------------
+    # OWNERSHIP CONFLICTS (R7)
+    # ------------------------------------------------------------
+    # The ruling rules of ``showroom.conflict``, edited by the segment admin.
+
+    showroom_conflict_recent_days = fields.Integer(
+        string="Recent visitor within (days)",
+        default=30,
+        help="R7.2: when the customer first visited within this many days, the earlier registration wins "
+        "an ownership conflict at once; otherwise the showroom manager rules.",
+    )
+    showroom_conflict_deadline_days = fields.Integer(
+        string="Rule conflicts within (days)",
+        default=3,
+        help="An ownership conflict still open after this many days reminds the team leader every day.",
+    )
+    showroom_house_user_id = fields.Many2one(
+        "res.users",
+        string="House account",
+        domain="[('share', '=', False)]",
+        help="R7.3: the user who holds the deals the showroom manager gives to the company (no commission).",
     )
 
     # ------------------------------------------------------------

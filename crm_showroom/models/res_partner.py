@@ -928,3 +928,10 @@ class ResPartner(models.Model):
             self.env["ir.cron"]._showroom_batch_done(start + len(batch), max(len(partner_ids) - start - batch_size, 0))
         _logger.info("Churn check: %s base customers checked, %s changed", len(partner_ids), changed)
         return changed
+
+    # ------------------------------------------------------------
+    # OWNERSHIP CONFLICTS (R7)
+    # ------------------------------------------------------------
+    # A base customer held by a consultant is found by the mobile of a colleague's
+    # new opportunity: one indexed query on the sanitized number (E.164).
+    phone_sanitized = fields.Char(index="btree_not_null")

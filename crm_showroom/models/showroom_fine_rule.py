@@ -19,9 +19,10 @@ from ..tools.visit import sql_name_mismatch
 # consultant's follow-ups for ``followup_late``, the queue calls of telemarketing
 # for ``call_late``); GOVERNED_LEAD, the condition on the governed opportunities
 # (alias ``l``); FOLLOWUP and OPEN_FOLLOWUP, the condition on showroom follow-ups
-# (alias ``a``), any or open.
-GOVERNED, LATE, GOVERNED_LEAD, FOLLOWUP, OPEN_FOLLOWUP = (
-    "{governed}", "{late}", "{governed_lead}", "{followup}", "{open_followup}"
+# (alias ``a``), any or open; OPEN_CONFLICT, the condition on open ownership
+# conflicts (alias ``c``, ``showroom.conflict._showroom_open_domain``).
+GOVERNED, LATE, GOVERNED_LEAD, FOLLOWUP, OPEN_FOLLOWUP, OPEN_CONFLICT = (
+    "{governed}", "{late}", "{governed_lead}", "{followup}", "{open_followup}", "{open_conflict}"
 )
 # R4.2, R6.1: due that day and not done that day (done later, or still open).
 # ``date_done`` is already the assignee's calendar day. The breach is its
@@ -46,15 +47,18 @@ DETECTORS = {
     # R2.1, R8.1: the visit's card has no opportunity, or the opportunity's
     # customer is someone else: the SQL twin of ``tools.visit.visit_match_state``
     # on what the models stored with the Python definitions (mobiles normalised,
-    # the names' keys of ``normalize_name``).
+    # the names' keys of ``normalize_name``). R7: a card of a customer held by
+    # another consultant is no breach while its ownership conflict is open.
     "visit_unmatched": f"""
         SELECT s.user_id, s.day, 'showroom.visit', v.id
           FROM scope s
           JOIN showroom_visit v ON v.user_id = s.user_id AND v.visit_date = s.day
           LEFT JOIN crm_lead l ON l.id = v.lead_id
-         WHERE l.id IS NULL
-            OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
-            OR {sql_name_mismatch("v.name_key", "l.showroom_name_keys")}
+         WHERE (l.id IS NULL
+                OR COALESCE(v.mobile, '') <> COALESCE(l.mobile, '')
+                OR {sql_name_mismatch("v.name_key", "l.showroom_name_keys")})
+           AND NOT EXISTS (
+                SELECT 1 FROM showroom_conflict c WHERE c.id = v.showroom_conflict_id AND {OPEN_CONFLICT})
     """,
     # R4.2: a consultant's follow-up due that day and not done that day.
     "followup_late": LATE_DETECTOR,
@@ -118,7 +122,7 @@ class ShowroomFineRule(models.Model):
 
     * ``visit_unmatched`` (R2.1, R8.1): a visit card of the day with no opportunity
       at the time of the inspection, or whose customer name or mobile differ from
-      the opportunity's;
+      the opportunity's; a card in an open ownership conflict (R7) is none;
     * ``followup_late`` (R4.2): a consultant's follow-up due on the day and not
       done that day (the queue calls are not the consultants');
     * ``call_late`` (R6.1, R4.2): a telemarketing user's base-customer queue call
@@ -233,6 +237,9 @@ class ShowroomFineRule(models.Model):
             ),
             FOLLOWUP: lambda: Followup._showroom_where_sql("mail.activity", Followup._showroom_followup_domain(), "a"),
             OPEN_FOLLOWUP: lambda: Followup._showroom_open_followup_sql("a"),
+            OPEN_CONFLICT: lambda: Followup._showroom_where_sql(
+                "showroom.conflict", self.env["showroom.conflict"]._showroom_open_domain(), "c"
+            ),
         }
         for placeholder, build in fragments.items():
             if placeholder in query:

@@ -201,9 +201,11 @@ class ShowroomVisit(models.Model):
             if len(leads_by_key[key]) == 1:
                 vals_list[index]["lead_id"] = leads_by_key[key].id
         # a traffic log: who entered a card is its creator; the chatter traces later changes
-        return super(ShowroomVisit, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)).create(
+        visits = super(ShowroomVisit, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)).create(
             vals_list
         )
+        visits.filtered(lambda visit: not visit.lead_id)._showroom_link_held_customer()
+        return visits
 
     def write(self, vals):
         if vals.get("user_id") and vals["user_id"] != self.env.uid and not self.env.su:
@@ -221,6 +223,7 @@ class ShowroomVisit(models.Model):
         result = super().write(vals)
         if "lead_id" not in vals and any(fname in vals for fname in ("mobile", "user_id", "company_id")):
             self.filtered(lambda visit: not visit.lead_id)._showroom_link_single_match()
+            self.filtered(lambda visit: not visit.lead_id)._showroom_link_held_customer()
         return result
 
     def _showroom_rule_refusal(self, operation):
@@ -361,3 +364,56 @@ class ShowroomVisit(models.Model):
             "showroom_remarks": self.note or False,
         }
         return {fname: value for fname, value in values.items() if value is not False}
+
+    # ------------------------------------------------------------
+    # OWNERSHIP CONFLICTS (R7)
+    # ------------------------------------------------------------
+
+    showroom_conflict_id = fields.Many2one(
+        "showroom.conflict",
+        string="Ownership conflict",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The card's customer is held by another consultant: the card is linked to their opportunity, "
+        "and is no unmatched card while the manager rules (R7, R8.1).",
+    )
+
+    def _showroom_link_held_customer(self):
+        """R7: a card whose mobile belongs to a colleague's open showroom opportunity
+        (same company; the earliest registered) is linked to it and opens the
+        ownership conflict, instead of staying unmatched. One query for all cards."""
+        visits = self.filtered("mobile")
+        if not visits:
+            return
+        # sudo: the colleague's opportunity is found and linked, never shown to the card's consultant
+        Lead = self.env["crm.lead"].sudo()
+        leads = Lead.search(
+            [
+                *Lead._showroom_open_domain(),
+                ("mobile", "in", list(set(visits.mapped("mobile")))),
+                ("company_id", "in", visits.company_id.ids),
+                ("user_id", "!=", False),
+            ],
+            order="showroom_registered_at, id",
+        )
+        pairs = []
+        for visit in visits.sudo():
+            holder = next(
+                (
+                    lead
+                    for lead in leads
+                    if lead.mobile == visit.mobile
+                    and lead.user_id.active
+                    and lead.company_id == visit.company_id
+                    and lead.user_id != visit.user_id
+                ),
+                None,
+            )
+            if holder:
+                pairs.append((visit, holder))
+        # opened before the cards are linked: the holder's registration is their own
+        self.env["showroom.conflict"]._showroom_open_pairs(pairs)
+        for visit, holder in pairs:
+            if not visit.lead_id:
+                visit.lead_id = holder

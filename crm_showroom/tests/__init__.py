@@ -47,6 +47,8 @@ from . import test_customer_file
 from . import test_churn
 from . import test_assignment
 from . import test_pool
+from . import test_conflict
+from . import test_ui_tour_conflict
 from . import test_handover
 from . import test_reports_funnel
 from . import test_compliance_report

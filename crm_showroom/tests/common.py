@@ -119,6 +119,10 @@ class ShowroomCase(TransactionCase):
             "city_id": cls.county.id,
             "street": "中山路 88 号",
         }
+        if "mobile" not in overrides and overrides.get("user_id") not in (None, cls.consultant.id):
+            # another consultant's own customer by default: the same customer held by two
+            # consultants of the company is an ownership conflict (R7)
+            values["mobile"] = f"1390013{overrides['user_id'] % 10000:04d}"
         for fname, value in overrides.items():
             if value is None:  # leave the field to its default / compute
                 values.pop(fname, None)

@@ -544,7 +544,8 @@ class TestSpotCheck(ShowroomFineCase):
     """R8.4: a weekly random sample of done calls per consultant."""
 
     def _done_calls(self, count, user, day):
-        lead = self._create_lead(user_id=user.id)
+        # each consultant's own customer: a shared one would be an ownership conflict (R7)
+        lead = self._create_lead(user_id=user.id, mobile=f"1380013{user.id % 10000:04d}")
         for _index in range(count):
             with self._at(f"{day} 02:00:00"):
                 self._mark_done(self._open_followups(lead))

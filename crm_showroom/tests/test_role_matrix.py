@@ -606,6 +606,27 @@ class TestRoleMatrix(ShowroomCase):
         return {"name": f"Class of {owner.name}", "customer_kind": "person", "nature": "private"}
 
     @classmethod
+    def _fixture_showroom_conflict(cls, company, owner):
+        # the owner claims a customer that a colleague outside the owners holds
+        holder = cls._memo(
+            ("conflict holder", company),
+            lambda: mail_new_test_user(
+                cls.env,
+                login=f"matrix_holder_{company.id}",
+                groups=ROLES["consultant"],
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            ),
+        )
+        return {
+            "name": f"Customer claimed by {owner.name}",
+            "company_id": company.id,
+            "holder_user_id": holder.id,
+            "claimant_user_id": owner.id,
+            "pair_key": f"matrix-{holder.id}-{owner.id}",
+        }
+
+    @classmethod
     def _fixture_showroom_grade_history(cls, company, owner):
         return {
             "lead_id": cls._lead(company, owner).id,

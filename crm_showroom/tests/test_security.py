@@ -15,7 +15,10 @@ class TestSecurity(ShowroomCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.mine = cls._create_lead(user=cls.consultant, name="Mine")
-        cls.theirs = cls._create_lead(user=cls.consultant_2, user_id=cls.consultant_2.id, name="Theirs")
+        # another customer: the same one would be an ownership conflict (R7)
+        cls.theirs = cls._create_lead(
+            user=cls.consultant_2, user_id=cls.consultant_2.id, name="Theirs", mobile="13900139000"
+        )
         followup = cls._open_followups(cls.theirs)
         followup.showroom_feedback_reason_ids = cls.reason_price
         followup.with_user(cls.consultant_2).action_feedback(feedback="Secret price talk")

@@ -133,7 +133,11 @@ class TestFollowupDashboard(ShowroomCase):
 
     @classmethod
     def _lead_due(cls, user, deadline, grade):
-        lead = cls._create_lead(user_id=user.id, showroom_grade_id=cls.grades[grade].id, name=f"Due {deadline}")
+        # each consultant's own customers: a shared one would be an ownership conflict (R7)
+        lead = cls._create_lead(
+            user_id=user.id, showroom_grade_id=cls.grades[grade].id, name=f"Due {deadline}",
+            mobile=f"1380013{user.id % 10000:04d}",
+        )
         # sudo: set up a past deadline, which the doors refuse to users
         cls._open_followups(lead).sudo().date_deadline = deadline
         return lead

@@ -77,15 +77,20 @@ class TestShowroomVisit(ShowroomVisitCase):
             self.assertEqual(form.lead_id, other)
 
     def test_no_match(self):
-        # a lost opportunity, a colleague's one and another mobile are not the customer's open opportunity
+        # a lost opportunity and another mobile are not the customer's open opportunity
         self.lead.with_user(self.manager).action_set_lost()  # a consultant's would be a request
-        self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id)
         visit = self._visit(user=self.consultant)
         self.assertFalse(visit.lead_id)
         self.assertFalse(visit.lead_candidate_ids)
         self.assertEqual(visit.match_state, "unmatched")
         other_mobile = self._visit(user=self.consultant, mobile="139 0013 8000")
         self.assertFalse(other_mobile.lead_id)
+        # a colleague's is theirs: the card links to it and opens an ownership conflict (R7)
+        theirs = self._create_lead(user=self.consultant_2, user_id=self.consultant_2.id, mobile=MOBILE)
+        visit = self._visit(user=self.consultant)
+        self.assertEqual(visit.sudo().lead_id, theirs)
+        self.assertFalse(visit.lead_candidate_ids)
+        self.assertEqual(visit.showroom_conflict_id.holder_user_id, self.consultant_2)
 
     def test_batch_and_import_link_each_card(self):
         """A day's cards created at once, or imported, find their opportunities like one card."""
@@ -102,7 +107,9 @@ class TestShowroomVisit(ShowroomVisitCase):
             ]
         )
         self.assertEqual(visits.mapped("lead_id"), self.lead | theirs)
-        self.assertEqual([bool(visit.lead_id) for visit in visits], [True, False, False, True])
+        # the third card's customer is the colleague's: linked to theirs, in an ownership conflict (R7)
+        self.assertEqual([bool(visit.lead_id) for visit in visits], [True, False, True, True])
+        self.assertEqual(visits[2].showroom_conflict_id.claimant_user_id, self.consultant)
         result = self.Visit.with_user(self.consultant).load(
             ["partner_name", "mobile", "date_in"], [["孙先生", "13800138000", "2026-03-10 02:00:00"]]
         )

@@ -8,3 +8,4 @@ from . import mileage
 from . import care_calendar
 from . import text
 from . import segments
+from . import ownership

@@ -7,6 +7,8 @@ from . import showroom_care_day_preview
 from . import showroom_fine_waive
 from . import showroom_fine_correct
 from . import showroom_inspection_run
+# ownership conflicts (R7)
+from . import showroom_conflict_rule
 # Handover (G1)
 from . import showroom_handover
 from . import showroom_handover_line

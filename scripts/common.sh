@@ -319,9 +319,22 @@ faketime_lib() {
 }
 
 # clock_offset WHEN: the seconds from now to WHEN (UTC, anything `date -d` reads:
-# "today 18:30", "tomorrow 03:00").
+# "today 18:30", "yesterday 03:00").
 clock_offset() {
     echo $(( $(date -u -d "$1" +%s) - $(date -u +%s) ))
+}
+
+# last_utc HH:MM: the latest moment at HH:MM UTC that is not in the future ("today
+# HH:MM" or "yesterday HH:MM"). The test clocks only go back: under libfaketime 0.9.10
+# a PostgreSQL server whose clock is ahead of the real one never fires its timers
+# (`lock_timeout`, `statement_timeout`: a lock wait then hangs for good), one whose
+# clock is behind does.
+last_utc() {
+    if [ "$(date -u -d "today $1" +%s)" -le "$(date -u +%s)" ]; then
+        echo "today $1"
+    else
+        echo "yesterday $1"
+    fi
 }
 
 # clock_env OFFSET: sets CLOCK_ENV to the environment (VAR=value…) of a process on

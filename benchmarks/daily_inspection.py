@@ -96,11 +96,12 @@ def seed(env, consultants, leads, activities, visits, reuse=False):
         """
         INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
                               showroom_grade_id, contact_name, showroom_name_keys, mobile, referred, create_date,
-                              write_date, create_uid, write_uid, date_open, showroom_test_drive)
+                              write_date, create_uid, write_uid, date_open, showroom_test_drive,
+                              showroom_lost_request_state)
         SELECT 'Bench lead ' || n, 'opportunity', TRUE, %(team)s, (%(users)s)[1 + n %% %(nusers)s], %(stage)s,
                %(company)s, 10, %(grade)s, 'Customer ' || n, 'customer' || n,  -- name_keys(['Customer <n>'])
                '+86 138 ' || lpad((n %% 10000)::text, 4, '0') || ' ' || lpad((n / 10000)::text, 4, '0'),
-               %(tag)s, %(day_start)s - interval '100 days', now(), 1, 1, now(), 'none'
+               %(tag)s, %(day_start)s - interval '100 days', now(), 1, 1, now(), 'none', 'none'
           FROM generate_series(1, %(leads)s) AS n
         """,
         params,

@@ -104,13 +104,13 @@ def seed(env, *, leads, consultants, activities):
         INSERT INTO crm_lead (name, type, active, team_id, user_id, stage_id, company_id, probability,
                               showroom_grade_id, showroom_channel_id, showroom_product_id, city_id, contact_name,
                               referred, create_date, write_date, create_uid, write_uid, date_open,
-                              showroom_test_drive)
+                              showroom_test_drive, showroom_lost_request_state)
         SELECT 'Bench lead ' || n, 'opportunity', TRUE, %(team)s, (%(users)s)[1 + n %% %(nusers)s],
                CASE WHEN n %% 5 = 0 THEN %(won_stage)s ELSE %(stage)s END, %(company)s, 10,
                (%(grades)s)[1 + (n / %(nusers)s) %% %(ngrades)s], (%(channels)s)[1 + n %% %(nchannels)s],
                (%(products)s)[1 + n %% %(nproducts)s], (%(counties)s)[1 + n %% %(ncounties)s], 'Customer ' || n,
                %(tag)s, now() - (n %% 400) * interval '1 day' - (n %% 24) * interval '1 hour', now(), 1, 1, now(),
-               'none'
+               'none', 'none'
           FROM generate_series(1, %(leads)s) AS n
         """,
         params,

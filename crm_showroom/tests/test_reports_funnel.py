@@ -229,7 +229,7 @@ class TestReportsFunnel(ShowroomVehicleCase):
         self.assertEqual(by_county[self.county][:2], (4, 1))
         self.assertEqual(by_county[self.other_county][:2], (2, 1))
         # the H→O opportunities: L1 only (L2 ordered on its 8th showroom day)
-        in_time = self.env["showroom.funnel.report"].search([("h_to_o_count", "=", 1)])
+        in_time = self.env["showroom.funnel.report"].search([("team_id", "=", self.team.id), ("h_to_o_count", "=", 1)])
         self.assertEqual(in_time.lead_id, leads["L1"])
         self.assertEqual(in_time.action_open_opportunities()["domain"], [("id", "in", leads["L1"].ids)])
         # a consultant sees their own figures only

@@ -1233,7 +1233,8 @@ class CrmLead(models.Model):
         moves them into a showroom team."""
         if not any(fname in vals for fname in ("company_id", "team_id", "user_id")):
             return {}
-        new_team = self.env["crm.team"].browse(vals.get("team_id")).exists() if vals.get("team_id") else None
+        # no exists(): a query per write of stock CRM's assignment; a missing team fails the write anyway
+        new_team = self.env["crm.team"].browse(vals["team_id"]) if vals.get("team_id") else None
         governed = self if new_team and new_team.is_showroom else self.filtered(lambda lead: lead.team_id.is_showroom)
         return segments.segment_companies(governed)
 

@@ -1494,9 +1494,8 @@ class CrmLead(models.Model):
         leads._showroom_close_followups("claimed")
         with self.env["showroom.assignment"]._showroom_reason("claimed", note=_("Claimed from the pool")):
             leads.write({"user_id": user.id})
-        leads._message_log_batch(
-            bodies={lead.id: Markup("<p>%s</p>") % _("Claimed from the pool by %s.", user.name) for lead in leads}
-        )
+        body = Markup("<p>%s</p>") % _("Claimed from the pool by %s.", user.name)
+        leads._message_log_batch(bodies=dict.fromkeys(leads.ids, body))
         return True
 
     def _showroom_check_claimable(self, user):

@@ -62,9 +62,9 @@ class TestPerformance(ShowroomCase):
         self._mark_done(followups[0])  # warm-up
         self.env.invalidate_all()
         followups[1].showroom_feedback_reason_ids = self.reason_price
-        # 34 (26 before issues 14 and 16): whether it is the opportunity's first done follow-up
-        # (G6, the hours to it: a search through mail.activity's access check, 2 queries), G5's
-        # company check of the opportunity's grade and channel (check_company) and the day the
-        # opportunity returns to the pool, from the done follow-up (G4); measured on a fresh database
-        with self.assertQueryCount(sr_consultant=34):
+        # 33 (26 before issues 14 and 16): whether it is the opportunity's first done follow-up
+        # (G6, the hours to it: one query, as the system), G5's company check of the opportunity's
+        # grade and channel (check_company) and the day the opportunity returns to the pool, from
+        # the done follow-up (G4); measured on a fresh database
+        with self.assertQueryCount(sr_consultant=33):
             followups[1].action_feedback(feedback="Will come back with his wife on Saturday")

@@ -6,12 +6,16 @@ showroom team (``loadc01``…), ``LOAD_TELEMARKETING`` telemarketing users
 (``loadt01``…), ``LOAD_MANAGERS`` managers (``loadm01``…) and ``LOAD_FINANCE``
 finance users (``loadf01``…), password = login, each with two opportunities (so
 that there are follow-ups to mark done from the first minute); hands each
-telemarketing user a share of the open queue entries; points the PDF reports at
+telemarketing user a share of the open queue entries and five past buyers' cars of
+their own; points the PDF reports at
 node 1 (``report.url``: wkhtmltopdf fetches the page's assets from the server); and
 writes the ids the clients need to ``LOAD_REFS`` (JSON). Idempotent: a second run
 creates no user.
 
-It also gives the nightly sweep work that a fault can interrupt: ``LOAD_SWEEP_LEADS``
+The busy hour comes after a night: the nightly follow-up sweep runs once first (as
+its cron does), so the demo's opportunities left for it (``demo/``) have their
+follow-up before the load starts, whatever faults the run has. It then gives the
+nightly sweep work that a fault can interrupt: ``LOAD_SWEEP_LEADS``
 open opportunities of a team of their own ("Load Sweep"), bulk-inserted without a
 follow-up (``benchmarks/_common.py``), the previous run's removed first (0: none, for
 a run without the cron-kill fault, which is what makes the sweep due).
@@ -20,8 +24,10 @@ a run without the cron-kill fault, which is what makes the sweep due).
 import json
 import os
 import sys
+from datetime import timedelta
 
 from odoo import Command
+from odoo.addons.crm_showroom.tools.vin import with_check_digit
 
 sys.path.insert(0, os.environ["LOAD_BENCH_DIR"])
 from _common import seed_open_opportunities  # noqa: E402  (benchmarks/ is not a package)
@@ -100,11 +106,14 @@ def seed(env):
             ]
         )
     telemarketing = Users.search([("login", "=like", "loadt%")], order="login")
+    refs["vehicle_ids"] = seed_vehicles(env, company, telemarketing)
     calls = env["showroom.milestone.call"].search([("state", "=", "open"), ("company_id", "=", company.id)])
     for index, call in enumerate(calls):
         if telemarketing and call.user_id not in telemarketing:
             call.user_id = telemarketing[index % len(telemarketing)]
     env["ir.config_parameter"].set_param("report.url", os.environ["LOAD_REPORT_URL"])
+    # last night's sweep (R4.1), before this run's sweep work is seeded
+    env["crm.lead"]._cron_showroom_followup_sweep()
     env.cr.execute(
         "DELETE FROM mail_activity WHERE res_model = 'crm.lead'"
         " AND res_id IN (SELECT id FROM crm_lead WHERE referred = %s)",
@@ -115,6 +124,45 @@ def seed(env):
         leads=int(os.environ.get("LOAD_SWEEP_LEADS", "0")), gap_ratio=1,
     )
     return refs
+
+
+def seed_vehicles(env, company, telemarketing, per_user=5):
+    """Each telemarketing user's own past buyers: ``per_user`` delivered cars (a year
+    ago, a delivery reading of 0 km) per user, missing ones created; returns
+    ``{login: vehicle ids}``. Two telemarketing users never call one customer at
+    once, so two readings of one car never race (R6.1 would refuse the lower one)."""
+    product = env.ref("crm_showroom.mileage_demo_lot_guo").product_id
+    delivered = company._showroom_today() - timedelta(days=365)
+    Vehicle = env["showroom.vehicle"].with_company(company).with_context(mail_create_nolog=True, tracking_disable=True)
+    vehicles = {}
+    for user in telemarketing:
+        # a valid VIN (R5.1): LGWLTM + the user's number, the check digit, LD + the car's number
+        prefix = f"LGWLTM{user.login.removeprefix('loadt')}"
+        mine = Vehicle.search([("vin", "=like", f"{prefix}_LD%")])
+        for number in range(len(mine) + 1, per_user + 1):
+            lot = env["stock.lot"].create(
+                {
+                    "name": with_check_digit(f"{prefix}0LD{number:06d}"),
+                    "product_id": product.id,
+                    "company_id": company.id,
+                }
+            )
+            owner = env["res.partner"].create({"name": f"车主 {user.login} {number}", "company_id": company.id})
+            vehicle = Vehicle.create(
+                {
+                    "lot_id": lot.id,
+                    "state": "delivered",
+                    "partner_id": owner.id,
+                    "company_id": company.id,
+                    "delivery_date": delivered,
+                }
+            )
+            env["showroom.odometer"].with_company(company).create(
+                {"vehicle_id": vehicle.id, "date": delivered, "km": 0, "source": "delivery"}
+            )
+            mine |= vehicle
+        vehicles[user.login] = mine.ids
+    return vehicles
 
 
 refs = seed(env)  # noqa: F821  (env: the odoo-bin shell's)

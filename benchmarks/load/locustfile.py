@@ -61,7 +61,8 @@ _host_turn = itertools.count()
 _logins = {prefix: itertools.count(1) for prefix in ("loadc", "loadt", "loadm", "loadf")}
 _rpc_ids = itertools.count(1)
 ACCOUNT = {"writes": [], "errors": [], "logins": [], "measured_from": None}
-USERS = sum(int(os.environ.get(f"LOAD_{role}", "0")) for role in ("CONSULTANTS", "TELEMARKETING", "MANAGERS", "FINANCE"))
+ROLES = ("CONSULTANTS", "TELEMARKETING", "MANAGERS", "FINANCE")
+USERS = sum(int(os.environ.get(f"LOAD_{role}", "0")) for role in ROLES)
 _started = itertools.count(1)
 
 

@@ -14,7 +14,7 @@ actions under 1 s, the managers' reports under 2 s; ``summary.py``).
 Prints a Markdown table (one line per run: requests a second, errors, p95 of all,
 the slowest consultant action and manager report at p95, held or why not), the
 highest rate held per node count, and whether two nodes held at least one node's
-rate; writes it to ``.local/load/search/search.md`` (and ``search.json``). Each run
+rate; writes it to ``.local/load/search/search-NODES-PACES.md`` (and ``.json``). Each run
 takes about 2½ minutes at 97 users; every run is bounded (``benchmarks/load/run``).
 """
 
@@ -127,8 +127,9 @@ def main():
         lines.append(f"- two nodes held {verdict} one node's rate ({best[2]['rps']:.1f} vs {best[1]['rps']:.1f})")
     text = "\n".join(lines)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    (OUT_DIR / "search.md").write_text(text + "\n", encoding="utf-8")
-    (OUT_DIR / "search.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    name = f"search-{args.nodes.replace(',', '_')}n-pace{args.paces.replace(',', '_')}"
+    (OUT_DIR / f"{name}.md").write_text(text + "\n", encoding="utf-8")
+    (OUT_DIR / f"{name}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(text)
     return 0
 

@@ -27,6 +27,7 @@ import sys
 from datetime import timedelta
 
 from odoo import Command
+
 from odoo.addons.crm_showroom.tools.vin import with_check_digit
 
 sys.path.insert(0, os.environ["LOAD_BENCH_DIR"])

@@ -105,7 +105,9 @@ def main():
     print("| action | requests | failures | p50 ms | p95 ms | req/s | p95 goal |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for name, figure in sorted(result["actions"].items()):
-        goal = "" if figure["goal_ms"] is None else f"< {figure['goal_ms']:.0f} ms: {'met' if figure['goal_met'] else '**not met**'}"
+        goal = ""
+        if figure["goal_ms"] is not None:
+            goal = f"< {figure['goal_ms']:.0f} ms: {'met' if figure['goal_met'] else '**not met**'}"
         print(
             f"| {name} | {figure['requests']} | {figure['failures']} | {figure['p50_ms']:.0f} | {figure['p95_ms']:.0f} "
             f"| {figure['rps']:.2f} | {goal} |"

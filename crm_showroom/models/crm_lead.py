@@ -19,9 +19,11 @@ from ..tools.visit import name_keys
 
 _logger = logging.getLogger(__name__)
 
-# Fields of the entry standard (R2.2, R5.2) whose change re-checks it.
+# Fields of the entry standard (R2.2, R5.2) whose change re-checks it. Not the team:
+# stock crm recomputes it with every change of holder, and a constraint on it would
+# re-check, at each reassignment, an opportunity entered before a field joined the
+# standard; create and write check the opportunities whose team changed instead.
 SHOWROOM_ENTRY_FIELDS = (
-    "team_id",
     "type",
     "active",
     "partner_id",
@@ -352,7 +354,9 @@ class CrmLead(models.Model):
     @api.constrains(*SHOWROOM_ENTRY_FIELDS)
     def _check_showroom_entry_standard(self):
         """R2.2/R5.2: the fields marked required must be filled on showroom
-        opportunities; R2.5-R2.7: the channel's companion is recorded."""
+        opportunities; R2.5-R2.7: the channel's companion is recorded. Checked
+        when an entry field changes and when an opportunity enters a showroom
+        team, not when only its holder changes (a handover, a claim, a release)."""
         for lead in self._showroom_filter_entered():
             missing = lead._showroom_missing_fields()
             if missing:
@@ -437,6 +441,7 @@ class CrmLead(models.Model):
         self._showroom_normalize_mobile_values(vals_list)
         self._showroom_price_car_wanted(vals_list)
         leads = super().create(vals_list)
+        leads._check_showroom_entry_standard()  # also when the team came from the holder
         leads._showroom_link_visit_from_context()
         # mobiles that came from a compute (the customer's) or with a team chosen by default
         leads._showroom_normalize_mobile()
@@ -467,7 +472,11 @@ class CrmLead(models.Model):
             new_company = self.env["res.company"].browse(vals["company_id"])
             segments.check_segment_moves(self.browse(list(companies_before)), companies_before, new_company)
         grades_before = {lead.id: lead.showroom_grade_id for lead in self} if "showroom_grade_id" in vals else None
+        teams_before = {lead.id: lead.team_id for lead in self} if "user_id" in vals or "team_id" in vals else None
         result = super().write(vals)
+        if teams_before is not None:
+            # moved into a showroom team, by hand or with a new holder (SHOWROOM_ENTRY_FIELDS)
+            self.filtered(lambda lead: lead.team_id != teams_before[lead.id])._check_showroom_entry_standard()
         if companies_before:
             segments.check_segment_moves(self.browse(list(companies_before)), companies_before)
         restored._showroom_reset_lost_request()

@@ -157,6 +157,28 @@ class TestEntryStandard(ShowroomCase):
             lead.team_id = self.team
         self.assertEqual(lead.team_id, self.plain_team)
 
+    def test_new_holder_moving_it_into_showroom_enforces_standard(self):
+        """Stock crm moves an opportunity to its new holder's team: into a showroom
+        team, the entry standard applies, on create and on write."""
+        lead = self.env["crm.lead"].create({"name": "Fleet", "type": "opportunity", "team_id": self.plain_team.id})
+        with self.assertRaisesRegex(ValidationError, "cannot be saved without"):
+            lead.user_id = self.consultant
+        self.assertEqual(lead.team_id, self.plain_team)
+        with self.assertRaisesRegex(ValidationError, "cannot be saved without"):
+            self.env["crm.lead"].create({"name": "Fleet 2", "type": "opportunity", "user_id": self.consultant.id})
+
+    def test_new_holder_does_not_recheck_an_earlier_opportunity(self):
+        """An opportunity entered before its street was required (R2.2) changes
+        holder within its team; its next edit of an entry field asks for the street."""
+        lead = self._create_lead()
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET street = NULL WHERE id = %s", [lead.id])
+        lead.invalidate_recordset(["street"])
+        lead.user_id = self.consultant_2
+        self.assertRecordValues(lead, [{"user_id": self.consultant_2.id, "team_id": self.team.id}])
+        with self.assertRaisesRegex(ValidationError, "cannot be saved without"):
+            lead.mobile = "13800138077"
+
     def test_grades_are_data(self):
         intervals = {code: grade.followup_interval_days for code, grade in self.grades.items()}
         self.assertEqual(intervals, {"O": 7, "H": 2, "A": 7, "B": 14, "C": 21, "N": 30})

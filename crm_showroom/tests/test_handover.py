@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.crm_showroom.tools.handover import split_evenly
@@ -132,6 +132,18 @@ class TestHandover(ShowroomMileageCase):
         self._wizard(recipient_ids=[(6, 0, newcomer.ids)]).action_hand_over()
         self.assertEqual(self.leads.user_id, newcomer)
         self.assertEqual(self.leads.team_id, self.team)
+
+    def test_opportunity_entered_before_the_entry_standard_moves(self):
+        """An opportunity entered before its city was required (R2.2): the holder
+        changes, the entry standard is not re-checked on a handover."""
+        legacy = self.leads[1]
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET city_id = NULL WHERE id = %s", [legacy.id])
+        legacy.invalidate_recordset(["city_id"])
+        self._wizard(recipient_ids=[(6, 0, self.consultant_2.ids)]).action_hand_over()
+        self.assertRecordValues(legacy, [{"user_id": self.consultant_2.id, "team_id": self.team.id, "city_id": False}])
+        with self.assertRaises(ValidationError, msg="an edit of the opportunity still asks for its city"):
+            legacy.write({"mobile": "13800138077"})
 
     def test_follow_up_on_a_colleagues_record_moves_too(self):
         stray = self.other_lead._showroom_schedule_followups(

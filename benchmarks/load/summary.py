@@ -79,8 +79,8 @@ def figures(prefix, clients):
         "errors": errors,
         "logins": {
             "count": len(logins),
-            "p50_ms": logins and round(statistics.median(logins) * 1000),
-            "p95_ms": logins and round(percentile(logins, 0.95) * 1000),
+            "p50_ms": round(statistics.median(logins) * 1000) if logins else None,
+            "p95_ms": round(percentile(logins, 0.95) * 1000) if logins else None,
         },
         "measured_from": clients.get("measured_from"),
         "goals_met": all(figure["goal_met"] is not False for figure in actions.values()),

@@ -189,12 +189,11 @@ class ResCompany(models.Model):
         """The rule book's negative call outcomes (G6): not interested, unreachable,
         renewed elsewhere (the selection values of ``showroom.milestone.call.outcome``;
         missing ones, e.g. while the module installs, are left out)."""
-        outcomes = self.env["ir.model.fields.selection"]
-        for value in ("not_interested", "unreachable", "renewed_elsewhere"):
-            outcomes |= self.env.ref(
-                f"crm_showroom.selection__showroom_milestone_call__outcome__{value}", raise_if_not_found=False
-            ) or outcomes.browse()
-        return outcomes
+        outcomes = (
+            self.env.ref(f"crm_showroom.selection__showroom_milestone_call__outcome__{value}", raise_if_not_found=False)
+            for value in ("not_interested", "unreachable", "renewed_elsewhere")
+        )
+        return self.env["ir.model.fields.selection"].union(*filter(None, outcomes))
 
     @api.model
     def _showroom_churn_init_negative_outcomes(self):

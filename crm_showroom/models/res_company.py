@@ -161,8 +161,47 @@ class ResCompany(models.Model):
         help="A base customer whose cars have not been seen (no mileage reading, service visit or answered "
         "call) for this many days is flagged at risk of churn.",
     )
+    showroom_churn_negative_outcome_ids = fields.Many2many(
+        "ir.model.fields.selection",
+        "res_company_showroom_churn_negative_outcome_rel",
+        "company_id",
+        "selection_id",
+        string="Negative call outcomes",
+        domain=[("field_id.model", "=", "showroom.milestone.call"), ("field_id.name", "=", "outcome")],
+        default=lambda self: self._default_showroom_churn_negative_outcome_ids(),
+        help="A base customer whose last two base-customer calls both ended with one of these outcomes is "
+        "flagged at risk of churn. Empty: calls never flag a customer.",
+    )
 
     @api.constrains("showroom_churn_days")
     def _check_showroom_churn_days(self):
         if any(company.showroom_churn_days < 1 for company in self):
             raise ValidationError(_("The churn warning period must be at least one day."))
+
+    @api.constrains("showroom_churn_negative_outcome_ids")
+    def _check_showroom_churn_negative_outcome_ids(self):
+        outcome = self.env["ir.model.fields"]._get("showroom.milestone.call", "outcome")
+        # sudo: Odoo's selection records are readable by administrators only
+        if any(company.sudo().showroom_churn_negative_outcome_ids.field_id - outcome for company in self):
+            raise ValidationError(_("The negative call outcomes must be outcomes of base-customer calls."))
+
+    def _default_showroom_churn_negative_outcome_ids(self):
+        """The rule book's negative call outcomes (G6): not interested, unreachable,
+        renewed elsewhere (the selection values of ``showroom.milestone.call.outcome``;
+        missing ones, e.g. while the module installs, are left out)."""
+        outcomes = (
+            self.env.ref(f"crm_showroom.selection__showroom_milestone_call__outcome__{value}", raise_if_not_found=False)
+            for value in ("not_interested", "unreachable", "renewed_elsewhere")
+        )
+        return self.env["ir.model.fields.selection"].union(*filter(None, outcomes))
+
+    @api.model
+    def _showroom_churn_init_negative_outcomes(self):
+        """Give the companies without negative call outcomes the rule book's
+        (on install and on the upgrade to 18.0.1.6.0, where the setting is new and
+        the field's default reaches only new companies). Not run again after: an
+        empty list an admin chooses later turns the rule off and is kept."""
+        companies = self.sudo().with_context(active_test=False).search(
+            [("showroom_churn_negative_outcome_ids", "=", False)]
+        )
+        companies.showroom_churn_negative_outcome_ids = self._default_showroom_churn_negative_outcome_ids()

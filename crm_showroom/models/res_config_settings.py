@@ -43,3 +43,7 @@ class ResConfigSettings(models.TransientModel):
     )
     # G6: churn warning
     showroom_churn_days = fields.Integer(related="company_id.showroom_churn_days", readonly=False)
+    showroom_churn_negative_outcome_ids = fields.Many2many(
+        related="company_id.showroom_churn_negative_outcome_ids",
+        readonly=False,
+    )

@@ -873,10 +873,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _showroom_churn_rules(self):
-        """(company id, the company's showroom day, churn period) of every company."""
-        # sudo: the companies' days and periods, whoever records the event
+        """(company id, the company's showroom day, churn period, negative call
+        outcomes) of every company."""
+        # sudo: the companies' days, periods and negative outcomes, whoever records the
+        # event; the outcomes are ir.model.fields.selection records, which only
+        # administrators may read (a consultant's answered call refreshes the flag)
         return [
-            (company.id, company._showroom_today(), company.showroom_churn_days)
+            (
+                company.id,
+                company._showroom_today(),
+                company.showroom_churn_days,
+                company.showroom_churn_negative_outcome_ids.mapped("value"),
+            )
             for company in self.env["res.company"].sudo().search([])
         ]
 
@@ -889,7 +897,7 @@ class ResPartner(models.Model):
             return []
         self.env["showroom.vehicle"].flush_model(["active", "company_id", "delivery_date", "partner_id", "state"])
         self.env["showroom.odometer"].flush_model(["date", "vehicle_id"])
-        self.env["showroom.milestone.call"].flush_model(["partner_id", "vehicle_id"])
+        self.env["showroom.milestone.call"].flush_model(["company_id", "partner_id", "vehicle_id"])
         self.env["mail.activity"].flush_model(["active", "date_done", "res_id", "res_model", "showroom_call_outcome"])
         self.flush_model(
             ["is_base_customer", "showroom_churn_risk", "showroom_churn_reason", "showroom_churn_last_seen"]

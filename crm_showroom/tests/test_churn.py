@@ -5,10 +5,15 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .common_mileage import ShowroomMileageCase
+
+DEFAULT_NEGATIVE = ["not_interested", "renewed_elsewhere", "unreachable"]
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_churn")
@@ -171,6 +176,135 @@ class TestChurn(ShowroomMileageCase):
             self.env.ref("crm_showroom.menu_showroom_care_churn").parent_id,
             self.env.ref("crm_showroom.menu_showroom_care_root"),
         )
+
+    # ---- the negative call outcomes: a company setting ----
+
+    def _call_outcome(self, value):
+        return self.env.ref(f"crm_showroom.selection__showroom_milestone_call__outcome__{value}")
+
+    def _negative(self, company):
+        return sorted(company.showroom_churn_negative_outcome_ids.mapped("value"))
+
+    def _called_vehicles(self, count=1, partner=None, company=None):
+        """``count`` vehicles of ``partner`` past 50,000 km, in ``company``, each with
+        its open 50,000 km call."""
+        company = company or self.company
+        lots = self.env["stock.lot"].create(
+            [
+                {"name": self._next_vin(), "product_id": self.suv_white.id, "company_id": company.id}
+                for _ in range(count)
+            ]
+        )
+        vehicles = self.env["showroom.vehicle"].create(
+            [
+                {
+                    "lot_id": lot.id,
+                    "company_id": company.id,
+                    "state": "delivered",
+                    "partner_id": (partner or self.customer).id,
+                    "user_id": self.consultant.id,
+                    "opportunity_id": self.origin_lead.id,
+                    "delivery_date": date(2023, 6, 5),
+                }
+                for lot in lots
+            ]
+        )
+        self.env["showroom.odometer"].create(
+            [
+                {"vehicle_id": vehicle.id, "date": day, "km": km}
+                for vehicle in vehicles
+                for day, km in self._linear(date(2026, 3, 1), 52000)
+            ]
+        )
+        self.env["showroom.vehicle"]._cron_showroom_milestones(vehicle_ids=vehicles.ids)
+        calls = self._calls(vehicles)
+        self.assertEqual(calls.mapped("state"), ["open"] * count)
+        return calls
+
+    def test_negative_outcomes_default(self):
+        # the existing company got the rule book's three (install / 18.0.1.6.0), a new one
+        # gets them by default
+        self.assertEqual(self._negative(self.company), DEFAULT_NEGATIVE)
+        other = self.env["res.company"].create({"name": "Baoding Store"})
+        self.assertEqual(self._negative(other), DEFAULT_NEGATIVE)
+        # only outcomes of base-customer calls
+        with self.assertRaises(ValidationError):
+            other.showroom_churn_negative_outcome_ids = self.env.ref(
+                "crm_showroom.selection__showroom_vehicle__state__returned"
+            )
+
+    def test_admin_removes_an_outcome(self):
+        admin = mail_new_test_user(
+            self.env,
+            login="sr_churn_admin",
+            name="Zhao Admin",
+            groups="base.group_system,sales_team.group_sale_manager,crm_showroom.group_showroom_admin",
+        )
+        first, second = self._called_vehicles(2)
+        self._work_call(first, "unreachable")
+        self._work_call(first, "unreachable")
+        self.assertEqual(self.customer.showroom_churn_reason, "negative_calls")
+        # the admin no longer counts an unanswered call against the customer
+        with Form(self.env["res.config.settings"].with_user(admin)) as settings:
+            self.assertEqual(
+                sorted(outcome.value for outcome in settings.showroom_churn_negative_outcome_ids), DEFAULT_NEGATIVE
+            )
+            settings.showroom_churn_negative_outcome_ids.remove(id=self._call_outcome("unreachable").id)
+        self.assertEqual(self._negative(self.company), ["not_interested", "renewed_elsewhere"])
+        self._cron()
+        self.assertRecordValues(self.customer, [{"showroom_churn_risk": False, "showroom_churn_reason": False}])
+        # the next day, not interested, twice (two cars' calls, each closed by it): still a trend
+        with freeze_time("2026-03-11 18:30:00"):
+            self._work_call(first, "not_interested")
+            self.assertFalse(self.customer.showroom_churn_risk, "an unreachable call before it: not negative")
+            self._work_call(second, "not_interested")
+        self.assertRecordValues(
+            self.customer, [{"showroom_churn_risk": True, "showroom_churn_reason": "negative_calls"}]
+        )
+
+    def test_each_company_its_own_outcomes(self):
+        other = self.env["res.company"].create({"name": "Baoding Store", "showroom_tz": "Asia/Shanghai"})
+        other.showroom_churn_negative_outcome_ids = self._call_outcome("not_interested")
+        self.tm1.company_ids |= other
+        customer_b = self.env["res.partner"].create({"name": "Sun Baoding", "mobile": "13900139003"})
+        call_a = self._called_vehicles()
+        call_b = self._called_vehicles(partner=customer_b, company=other)
+        self.assertEqual(call_b.company_id, other)
+        for _attempt in range(2):
+            self._work_call(call_a, "unreachable")
+            self._work_call(call_b, "unreachable")
+        self._cron()
+        self.assertRecordValues(
+            self.customer | customer_b,
+            [
+                {"showroom_churn_risk": True, "showroom_churn_reason": "negative_calls"},
+                {"showroom_churn_risk": False, "showroom_churn_reason": False},
+            ],
+        )
+        # an empty list turns the rule off for its company only
+        self.company.showroom_churn_negative_outcome_ids = False
+        other.showroom_churn_negative_outcome_ids = self._call_outcome("unreachable")
+        self._cron()
+        self.assertEqual((self.customer | customer_b).mapped("showroom_churn_risk"), [False, True])
+
+    def test_users_refresh_without_reading_the_setting(self):
+        # neither telemarketing nor consultants may read Odoo's selection records ...
+        for user in (self.tm1, self.consultant):
+            with self.assertRaises(AccessError):
+                self._call_outcome("unreachable").with_user(user).read(["value"])
+        # ... yet a telemarketing user's calls flag the customer at once
+        call = self._called_vehicles()
+        self.assertIn(call.user_id, self.tm1 | self.tm2)
+        self._work_call(call, "unreachable")
+        self._work_call(call, "unreachable")
+        self.assertEqual(self.customer.showroom_churn_reason, "negative_calls")
+        # and the consultant's reading of a car not seen clears its owner at once
+        self._cron()
+        self.assertTrue(self.lost.showroom_churn_risk)
+        self.env["showroom.odometer"].with_user(self.consultant).create(
+            {"vehicle_id": self.lost_car.id, "date": date(2026, 3, 11), "km": 9000}
+        )
+        self.assertFalse(self.lost.showroom_churn_risk)
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_churn")

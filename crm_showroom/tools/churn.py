@@ -1,9 +1,9 @@
 """Churn warning (G6): which base customers are at risk, in SQL.
 
-Pure code, no ORM: the caller passes, for each company, its showroom day and
-its churn period. ``res.partner._showroom_churn_update`` runs the statement
-for the daily cron and when a customer is reached (an answered call, a new
-mileage reading), so that both judge by the same rule.
+Pure code, no ORM: the caller passes, for each company, its showroom day, its
+churn period and its negative call outcomes. ``res.partner._showroom_churn_update``
+runs the statement for the daily cron and when a customer is reached (an answered
+call, a new mileage reading), so that both judge by the same rule.
 
 A base customer (``res.partner.is_base_customer``) is at risk when
 
@@ -14,7 +14,9 @@ A base customer (``res.partner.is_base_customer``) is at risk when
   before the company's day minus the period (``showroom_churn_days``); with cars
   in several companies, the most lenient of their companies' limits counts;
 * or the outcomes of its last two base-customer calls (by done day, then id)
-  are both negative (``NEGATIVE_OUTCOMES``).
+  are both negative: each call is judged by the negative outcomes of its queue
+  entry's company (``showroom_churn_negative_outcome_ids``, a setting; none: the
+  company's calls are never negative).
 
 Everyone else (a customer reached again, one that is no longer a base
 customer) is cleared.
@@ -22,9 +24,6 @@ customer) is cleared.
 
 from odoo.tools import SQL
 
-# Base-customer call outcomes (showroom.milestone.call OUTCOMES) that count
-# against the customer: two in a row flag them.
-NEGATIVE_OUTCOMES = ("not_interested", "unreachable", "renewed_elsewhere")
 # The outcome of a call that found nobody: the customer was not reached.
 UNREACHED_OUTCOME = "unreachable"
 
@@ -38,17 +37,22 @@ def churn_state_query(rules, partner_ids):
     """SQL: one row (partner_id, reason, last_seen) per partner of
     ``partner_ids``: the churn reason (NULL: not at risk) and the last day its
     cars were seen (NULL: no delivered car). ``rules`` are (company id, the
-    company's day, churn period in days) of every company whose cars count.
+    company's day, churn period in days, negative call outcomes: a list of
+    ``showroom.milestone.call.outcome`` values) of every company whose cars and
+    calls count.
 
     The caller flushes what it reads: ``res.partner`` is_base_customer;
     ``showroom.vehicle`` active, company_id, delivery_date, partner_id, state;
     ``showroom.odometer`` date, vehicle_id; ``showroom.milestone.call``
-    partner_id, vehicle_id; ``mail.activity`` active, date_done, res_id,
-    res_model, showroom_call_outcome."""
-    rule_rows = SQL(", ").join(SQL("(%s, %s::date, %s)", company_id, day, days) for company_id, day, days in rules)
+    company_id, partner_id, vehicle_id; ``mail.activity`` active, date_done,
+    res_id, res_model, showroom_call_outcome."""
+    rule_rows = SQL(", ").join(
+        SQL("(%s, %s::date, %s, %s::text[])", company_id, day, days, list(negative))
+        for company_id, day, days, negative in rules
+    )
     return SQL(
         """
-        WITH rule(company_id, today, days) AS (VALUES %(rules)s),
+        WITH rule(company_id, today, days, negative) AS (VALUES %(rules)s),
         batch AS (
             SELECT partner.id AS partner_id, partner.is_base_customer
               FROM res_partner partner
@@ -63,10 +67,13 @@ def churn_state_query(rules, partner_ids):
         ),
         call_done AS (
             SELECT call.partner_id, call.vehicle_id, activity.id, activity.date_done,
-                   activity.showroom_call_outcome AS outcome
+                   activity.showroom_call_outcome AS outcome,
+                   COALESCE(activity.showroom_call_outcome = ANY(rule.negative), FALSE) AS negative
               FROM mail_activity activity
               JOIN showroom_milestone_call call ON call.id = activity.res_id
               JOIN batch ON batch.partner_id = call.partner_id AND batch.is_base_customer
+         -- LEFT: a call of a company without rules (archived) is still an answer, never negative
+         LEFT JOIN rule ON rule.company_id = call.company_id
              WHERE activity.res_model = 'showroom.milestone.call'
                AND activity.active IS NOT TRUE
                AND activity.date_done IS NOT NULL
@@ -94,13 +101,13 @@ def churn_state_query(rules, partner_ids):
         ),
         negative AS (
             SELECT ranked.partner_id
-              FROM (SELECT call_done.partner_id, call_done.outcome,
+              FROM (SELECT call_done.partner_id, call_done.negative,
                            ROW_NUMBER() OVER (PARTITION BY call_done.partner_id
                                               ORDER BY call_done.date_done DESC, call_done.id DESC) AS position
                       FROM call_done) ranked
              WHERE ranked.position <= 2
           GROUP BY ranked.partner_id
-            HAVING COUNT(*) = 2 AND BOOL_AND(ranked.outcome = ANY(%(negative)s))
+            HAVING COUNT(*) = 2 AND BOOL_AND(ranked.negative)
         )
         SELECT batch.partner_id,
                CASE WHEN seen.last_seen < seen.threshold AND negative.partner_id IS NOT NULL THEN %(both)s
@@ -115,7 +122,6 @@ def churn_state_query(rules, partner_ids):
         rules=rule_rows,
         partner_ids=list(partner_ids),
         unreached=UNREACHED_OUTCOME,
-        negative=list(NEGATIVE_OUTCOMES),
         both=REASON_BOTH,
         not_seen=REASON_NOT_SEEN,
         negative_calls=REASON_NEGATIVE_CALLS,

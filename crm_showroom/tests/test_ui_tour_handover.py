@@ -23,26 +23,38 @@ class TestShowroomHandoverTour(HttpCase, ShowroomCase):
         )
         cls.team.member_ids |= cls.consultant_3
 
-    def test_manager_hands_over_a_leaving_consultant(self):
-        leads = self._create_lead(name="Mr Sun - SUV 2.0T") | self._create_lead(
-            name="Mr Qian - sedan", mobile="13800138011"
-        )
-        followups = self._open_followups(leads[0]) | self._open_followups(leads[1])
+    def _leaving_consultants_leads(self):
+        """Li's two open opportunities, Mr Sun's then Mr Qian's, each with its
+        48-hour follow-up; ``{lead id: deadline}`` of those follow-ups."""
+        sun = self._create_lead(name="Mr Sun - SUV 2.0T")
+        qian = self._create_lead(name="Mr Qian - sedan", mobile="13800138011")
+        followups = self._open_followups(sun) | self._open_followups(qian)
         self.assertEqual(len(followups), 2)
         self.assertEqual(followups.user_id, self.consultant)
-        deadlines = {followup.res_id: followup.date_deadline for followup in followups}
+        return sun, qian, {followup.res_id: followup.date_deadline for followup in followups}
+
+    def test_manager_hands_over_evenly(self):
+        sun, qian, deadlines = self._leaving_consultants_leads()
+        self.assertLess(sun.id, qian.id)
 
         self.start_tour("/odoo/crm", "crm_showroom_handover", login=self.manager.login)
 
         # split evenly: in id order, to the recipients in the order listed (Wang, then Zhang)
+        self._assert_handed_over(sun | qian, [self.consultant_2, self.consultant_3], deadlines)
+
+    def test_manager_hands_over_by_hand(self):
+        sun, qian, deadlines = self._leaving_consultants_leads()
+
+        self.start_tour("/odoo/crm", "crm_showroom_handover_by_hand", login=self.manager.login)
+
+        # the reverse of the even split: the lines decide
+        self._assert_handed_over(sun | qian, [self.consultant_3, self.consultant_2], deadlines)
+
+    def _assert_handed_over(self, leads, users, deadlines):
+        """``leads`` (in id order) moved to ``users`` with their open follow-ups
+        (same deadlines), the handover in the holders' history and the chatter."""
         leads = leads.sorted("id")
-        self.assertRecordValues(
-            leads,
-            [
-                {"user_id": self.consultant_2.id, "team_id": self.team.id},
-                {"user_id": self.consultant_3.id, "team_id": self.team.id},
-            ],
-        )
+        self.assertRecordValues(leads, [{"user_id": user.id, "team_id": self.team.id} for user in users])
         for lead in leads:
             self.assertRecordValues(
                 self._open_followups(lead),

@@ -98,11 +98,12 @@ class MailActivity(models.Model):
             ("won", "Closed — won"),
             ("lost", "Closed — lost"),
             ("returned", "Closed — vehicle returned"),
+            ("claimed", "Closed — claimed from the pool"),
         ],
         string="Status",
         compute="_compute_showroom_status",
         help="Where the follow-up stands; closed ones were not executed because their opportunity was "
-        "won or lost, or their vehicle returned: no feedback was skipped.",
+        "won or lost, their vehicle returned or it was claimed from the pool: no feedback was skipped.",
     )
     # R6.1: the outcome of a base-customer call (activities of the telemarketing queue)
     showroom_call_outcome = fields.Selection(CALL_OUTCOMES, string="Call outcome")

@@ -285,7 +285,8 @@ class ShowroomFollowupMixin(models.AbstractModel):
     def _showroom_followup_states(self, activities):
         """``{activity: state}``: open ones "overdue", "today" or "planned" in their
         assignee's showroom day (unassigned: the company's); done ones "done", or the
-        reason they were closed without execution (won, lost, returned)."""
+        reason they were closed without execution (``showroom_closed_reason``: won,
+        lost, returned, claimed)."""
         today_by_user = self.env["res.company"]._showroom_today_by_user(activities.user_id)
         company_today = self.env.company._showroom_today()
         states = {}

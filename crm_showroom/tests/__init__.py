@@ -55,3 +55,5 @@ from . import test_compliance_report
 from . import test_dashboard
 from . import test_ui_tour_dashboard
 from . import test_ui_tour_customer_file
+from . import test_ui_tour_pool
+from . import test_ui_tour_handover

@@ -180,6 +180,16 @@ class TestPool(ShowroomCase):
         self.assertEqual(lead.showroom_release_date, date(2026, 3, 26))
         self.assertEqual(self._release("2026-03-11 18:30:00"), 0)
 
+    def test_claimed_followup_reads_as_claimed(self):
+        """The claimant's form lists the follow-up the claim closed, with its status
+        (reading it raised "Wrong value for mail.activity.showroom_status")."""
+        lead = self._pool_lead()
+        old = self._open_followups(lead)
+        self._claim(lead, self.consultant, "2026-03-10 18:30:00")
+        followups = lead.with_user(self.consultant).showroom_followup_ids
+        self.assertIn(old, followups)
+        self.assertEqual(followups.filtered(lambda act: act.id == old.id).showroom_status, "claimed")
+
     def test_daily_claim_cap_in_the_consultants_day(self):
         leads = [self._pool_lead(name=f"Pool {i}", mobile=f"1380013801{i}") for i in range(4)]
         self._claim(leads[0], self.consultant, "2026-03-10 03:00:00")

@@ -19,9 +19,10 @@ cluster_log() { echo "$CLUSTER_LOG_DIR/cluster-node-$1.log"; }
 cluster_pid() { cat "$CLUSTER_DIR/node-$1.pid" 2>/dev/null || true; }
 
 # cluster_db_ready: $CLUSTER_DB with crm_showroom and its demo data, installed on
-# first use (a few minutes); an existing one is used as it is.
+# first use (a few minutes); an existing one is upgraded when its crm_showroom is of
+# another version than the code's manifest (its migrations run), else used as it is.
 cluster_db_ready() {
-    local log="$CLUSTER_LOG_DIR/cluster-install.log"
+    local log="$CLUSTER_LOG_DIR/cluster-install.log" installed wanted
     mkdir -p "$CLUSTER_LOG_DIR" "$CLUSTER_DIR"
     if [ "$(module_state "$CLUSTER_DB" crm_showroom)" != installed ]; then
         say "Creating database $CLUSTER_DB: crm_showroom with demo data (a few minutes; log: $log)"
@@ -30,6 +31,14 @@ cluster_db_ready() {
             --log-level=info > "$log" 2>&1 || die "Installing crm_showroom in $CLUSTER_DB failed (see $log)."
         ! grep -q "demo data failed to install" "$log" \
             || die "The demo data failed to install in $CLUSTER_DB (see $log)."
+    fi
+    installed=$(psql_value "$CLUSTER_DB" "SELECT latest_version FROM ir_module_module WHERE name = 'crm_showroom'")
+    wanted=$(python3 -c 'import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())["version"])' \
+        "$REPO_DIR/crm_showroom/__manifest__.py")
+    if [ "$installed" != "$wanted" ]; then
+        say "Upgrading crm_showroom $installed to $wanted in $CLUSTER_DB (log: $log)"
+        odoo_bin -d "$CLUSTER_DB" -u crm_showroom --stop-after-init --no-http --max-cron-threads=0 \
+            --log-level=info > "$log" 2>&1 || die "Upgrading crm_showroom in $CLUSTER_DB failed (see $log)."
     fi
     [ "$(psql_value "$CLUSTER_DB" "SELECT demo FROM ir_module_module WHERE name = 'crm_showroom'")" = t ] \
         || die "Database $CLUSTER_DB has crm_showroom without its demo data: dropdb $CLUSTER_DB and run again."

@@ -130,6 +130,20 @@ class ShowroomCase(TransactionCase):
                 values[fname] = value
         return values
 
+    def _lost_request_activities(self, lead):
+        """The lost requests (G3) of ``lead``: their manager's activities, done ones included."""
+        return (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "=", lead.id),
+                    ("activity_type_id", "=", self.env.ref("crm_showroom.activity_type_lost_request").id),
+                ]
+            )
+        )
+
     @classmethod
     def _create_lead(cls, user=None, **overrides):
         Lead = cls.env["crm.lead"].with_user(user) if user else cls.env["crm.lead"]

@@ -19,7 +19,6 @@ class TestLostApproval(ShowroomCase):
         super().setUpClass()
         cls.reason = cls.env.ref("crm.lost_reason_1")
         cls.byd_han = cls.env.ref("crm_showroom.competitor_byd_han")
-        cls.request_type = cls.env.ref("crm_showroom.activity_type_lost_request")
 
     def _wizard(self, leads, user, **values):
         return self.env["crm.lead.lost"].with_user(user).create({"lead_ids": [(6, 0, leads.ids)], **values})
@@ -28,18 +27,6 @@ class TestLostApproval(ShowroomCase):
         values = {"lost_reason_id": self.reason.id, "showroom_competitor_id": self.byd_han.id, **values}
         return self._wizard(lead, self.consultant, **values).action_lost_reason_apply()
 
-    def _request_activities(self, lead):
-        return (
-            self.env["mail.activity"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("res_model", "=", "crm.lead"),
-                    ("res_id", "=", lead.id),
-                    ("activity_type_id", "=", self.request_type.id),
-                ]
-            )
-        )
 
     def test_consultant_mark_lost_is_a_request(self):
         lead = self._create_lead(user=self.consultant)
@@ -63,12 +50,12 @@ class TestLostApproval(ShowroomCase):
         self.assertFalse(lead.lost_reason_id)
         self.assertFalse(lead.showroom_lost_competitor_id)
         self.assertTrue(followup.active, "its follow-ups go on")
-        activity = self._request_activities(lead)
+        activity = self._lost_request_activities(lead)
         self.assertEqual(activity.user_id, self.manager, "the team leader is asked")
         self.assertEqual(activity.date_deadline, date(2026, 3, 11), "today in the leader's (Shanghai) day")
         # asking again does not pile up activities
         self._request(lead)
-        self.assertEqual(len(self._request_activities(lead)), 1)
+        self.assertEqual(len(self._lost_request_activities(lead)), 1)
 
     def test_request_needs_a_reason(self):
         lead = self._create_lead(user=self.consultant)
@@ -121,7 +108,7 @@ class TestLostApproval(ShowroomCase):
         self.assertEqual(lead.showroom_lost_request_state, "approved")
         self.assertFalse(followup.active)
         self.assertEqual(followup.showroom_closed_reason, "lost")
-        activity = self._request_activities(lead)
+        activity = self._lost_request_activities(lead)
         self.assertTrue(activity.exists(), "the request's activity stays in the history, done")
         self.assertFalse(activity.active)
         with self.assertRaisesRegex(UserError, "no pending lost request|None of these"):
@@ -151,11 +138,11 @@ class TestLostApproval(ShowroomCase):
             instructed.date_deadline, date(2026, 3, 25), "grade B: two weeks from the consultant's 11 March"
         )
         self.assertIn("Invite him to Saturday", lead.message_ids[0].body)
-        self.assertFalse(self._request_activities(lead).active)
+        self.assertFalse(self._lost_request_activities(lead).active)
         # the consultant may ask again
         self._request(lead)
         self.assertEqual(lead.showroom_lost_request_state, "requested")
-        self.assertEqual(len(self._request_activities(lead).filtered("active")), 1)
+        self.assertEqual(len(self._lost_request_activities(lead).filtered("active")), 1)
 
     def test_manager_marks_lost_directly(self):
         lead = self._create_lead(user=self.consultant)
@@ -179,7 +166,7 @@ class TestLostApproval(ShowroomCase):
         self._request(lead)
         lead.with_user(self.consultant).action_set_won()
         self.assertEqual(lead.showroom_lost_request_state, "none")
-        self.assertFalse(self._request_activities(lead).active)
+        self.assertFalse(self._lost_request_activities(lead).active)
         with self.assertRaisesRegex(UserError, "None of these"):
             lead.with_user(self.manager).action_showroom_lost_approve()
 

@@ -16,7 +16,6 @@ class TestShowroomLostTour(HttpCase, ShowroomCase):
         super().setUpClass()
         cls.reason = cls.env.ref("crm.lost_reason_1")  # Too expensive
         cls.byd_han = cls.env.ref("crm_showroom.competitor_byd_han")
-        cls.request_type = cls.env.ref("crm_showroom.activity_type_lost_request")
 
     def _requested_lead(self, **values):
         """A consultant's opportunity whose consultant asked to mark it lost
@@ -32,18 +31,6 @@ class TestShowroomLostTour(HttpCase, ShowroomCase):
         self.assertEqual(lead.showroom_lost_request_state, "requested")
         return lead
 
-    def _request_activity(self, lead):
-        return (
-            self.env["mail.activity"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("res_model", "=", "crm.lead"),
-                    ("res_id", "=", lead.id),
-                    ("activity_type_id", "=", self.request_type.id),
-                ]
-            )
-        )
 
     def test_consultant_requests_lost(self):
         lead = self._create_lead(user=self.consultant)
@@ -83,7 +70,7 @@ class TestShowroomLostTour(HttpCase, ShowroomCase):
             ],
         )
         self.assertRecordValues(followup, [{"active": False, "showroom_closed_reason": "lost"}])
-        self.assertRecordValues(self._request_activity(lead), [{"active": False, "user_id": self.manager.id}])
+        self.assertRecordValues(self._lost_request_activities(lead), [{"active": False, "user_id": self.manager.id}])
 
     def test_manager_rejects_with_an_instruction(self):
         lead = self._requested_lead(showroom_grade_id=self.grades["B"].id)
@@ -100,7 +87,7 @@ class TestShowroomLostTour(HttpCase, ShowroomCase):
                 }
             ],
         )
-        self.assertRecordValues(self._request_activity(lead), [{"active": False, "user_id": self.manager.id}])
+        self.assertRecordValues(self._lost_request_activities(lead), [{"active": False, "user_id": self.manager.id}])
         instructed = self._open_followups(lead).filtered("showroom_instruction")
         self.assertRecordValues(
             instructed,

@@ -2,7 +2,7 @@
     "name": "Showroom CRM",
     "summary": "Car dealership showroom on Odoo CRM: grades, always-open follow-ups with feedback, "
     "vehicles, receivables, base-customer care and campaigns, visit cards, daily inspection and fines",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "author": "crm_showroom developers",
     "website": "https://github.com/crm-showroom/crm_showroom",

@@ -40,6 +40,7 @@ from . import ir_module_module
 from . import ir_rule
 # ownership conflicts (R7)
 from . import showroom_conflict
+from . import showroom_conflict_key
 from . import showroom_competitor
 from . import showroom_grade_history
 # customer file, credit classes and churn warning (G1, G6)

@@ -279,8 +279,9 @@ class ShowroomConflict(models.Model):
         mobile or customer changed) with the colleagues of the same company who
         hold their customer: an open showroom opportunity with the same normalised
         mobile or customer (one indexed query for the batch), or a base customer
-        held by a colleague (``phone_sanitized`` or the customer). Returns the
-        conflicts opened."""
+        held by a colleague (``phone_sanitized`` or the customer), also when the
+        colleague enters it at the same moment (``showroom.conflict.key``). Returns
+        the conflicts opened."""
         claims = leads._showroom_filter_open().filtered(lambda lead: lead.user_id and lead.company_id)
         if not claims:
             return self.browse()
@@ -288,6 +289,9 @@ class ShowroomConflict(models.Model):
         # conflict (who holds the customer and since when) is shown to them
         Lead = self.env["crm.lead"].sudo()
         claims_su = claims.sudo()
+        # a colleague entering the customer at this moment is not in this snapshot:
+        # the shared key row makes the later of the two run again (showroom.conflict.key)
+        self.env["showroom.conflict.key"].sudo()._showroom_touch(claims_su)
         mobiles = set(claims_su.filtered("mobile").mapped("mobile"))
         partners = claims_su.partner_id
         holder_leads = (

@@ -1,7 +1,10 @@
 import os
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
+from freezegun import freeze_time
+
+from odoo import api
 from odoo.tests import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -164,3 +167,68 @@ class ShowroomCase(TransactionCase):
     def _mark_done(self, followup, text="Wants to wait for the spring promotion", reasons=None, **context):
         followup.showroom_feedback_reason_ids = reasons or self.reason_price
         return followup.with_context(**context).action_feedback(feedback=text)
+
+
+class ShowroomConcurrencyCase(TransactionCase):
+    """Two transactions at once: two cursors on committed data (their commits are
+    the tests' point). The test's own transaction writes nothing: it would hold
+    locks the others wait for."""
+
+    @contextmanager
+    def _committed_fixture(self):
+        """A showroom team with two consultants and one opportunity, committed so that
+        other cursors see them; removed afterwards. The opportunity is due for release
+        from March 16th, 2026; the demo's are registered later (at install)."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
+            users = env["res.users"].create(
+                [
+                    {"name": f"Concurrent {n}", "login": f"sr_concurrent_{n}", "tz": "Asia/Shanghai",
+                     "groups_id": [(6, 0, env.ref("crm_showroom.group_showroom_consultant").ids)]}
+                    for n in (1, 2)
+                ]
+            )
+            team = env["crm.team"].create(
+                {"name": "Concurrent Showroom", "is_showroom": True, "member_ids": [(6, 0, users.ids)]}
+            )
+            with freeze_time("2026-03-01 02:00:00"):
+                lead = env["crm.lead"].create(
+                    {
+                        "name": "Mr Qian - sedan",
+                        "type": "opportunity",
+                        "team_id": team.id,
+                        "user_id": users[0].id,
+                        "contact_name": "钱先生",
+                        "mobile": "13900139000",
+                        "showroom_grade_id": env.ref("crm_showroom.grade_a").id,
+                        "showroom_channel_id": env.ref("crm_showroom.channel_walk_in").id,
+                        "showroom_purchase_type": "first",
+                        "showroom_customer_kind": "person",
+                        "country_id": env.ref("base.cn").id,
+                        "state_id": env.ref("base.state_cn_HE").id,
+                        "city_id": env["res.city"].search([("name", "=", "保定市定州市")], limit=1).id,
+                        "street": "中山路 8 号",
+                    }
+                )
+                env.flush_all()
+            cr.execute(
+                "UPDATE crm_lead SET create_date = %s, showroom_registered_at = %s WHERE id = %s",
+                [datetime(2026, 3, 1, 2), datetime(2026, 3, 1, 2), lead.id],
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            ids = (users.ids, team.id, lead.id)
+        try:
+            yield ids
+        finally:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                user_ids, team_id, lead_id = ids
+                cr.execute("DELETE FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = %s", [lead_id])
+                cr.execute("DELETE FROM mail_message WHERE model = 'crm.lead' AND res_id = %s", [lead_id])
+                cr.execute("DELETE FROM crm_lead WHERE id = %s", [lead_id])
+                env["crm.team"].browse(team_id).unlink()
+                env["res.users"].browse(user_ids).unlink()
+                cr.commit()  # pylint: disable=invalid-commit
+
+    def _env(self, cr, uid=api.SUPERUSER_ID):
+        return api.Environment(cr, uid, {})

@@ -9,6 +9,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from .common import ShowroomConcurrencyCase
 from .common_fine import ShowroomFineCase
 
 # 18:30 UTC is already the next day in Shanghai (11 March, 02:30).
@@ -381,3 +382,53 @@ class TestConflict(ShowroomFineCase):
         sql = self.env["showroom.fine.rule"].browse(self.rules["visit_unmatched"].id)._showroom_detector_query()
         self.assertIn('"c"."state" = \'open\'', sql)
         self.assertEqual(self.Conflict._showroom_open_domain(), [("state", "=", "open")])
+
+
+@tagged("post_install", "-at_install", "crm_showroom")
+class TestConflictConcurrency(ShowroomConcurrencyCase):
+    """R7 at the database: two consultants enter one customer at the same moment.
+    Each transaction's snapshot hides the other's opportunity; the shared key row
+    (``showroom.conflict.key``) makes the later one fail with a serialization error,
+    which Odoo answers by running the request again: the conflict opens then."""
+
+    def _values(self, team_id, user_id, name):
+        with self.registry.cursor() as cr:
+            lead = self._env(cr)["crm.lead"].search([("team_id", "=", team_id)], limit=1)
+            values = lead.copy_data()[0]
+        return dict(values, name=name, user_id=user_id, mobile="13700137000", partner_id=False)
+
+    @mute_logger("odoo.sql_db")
+    def test_simultaneous_entries_open_the_conflict(self):
+        with self._committed_fixture() as (user_ids, team_id, _lead_id):
+            first = self._values(team_id, user_ids[0], "Mr Sun - first")
+            second = self._values(team_id, user_ids[1], "Mr Sun - second")
+            lead_ids = []
+            try:
+                with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+                    Lead2 = self._env(cr2, user_ids[1])["crm.lead"]
+                    Lead2.search_count([])  # the second request's snapshot is taken
+                    lead_ids.append(self._env(cr1, user_ids[0])["crm.lead"].create(first).id)
+                    cr1.commit()  # pylint: disable=invalid-commit
+                    with self.assertRaises(psycopg2.errors.SerializationFailure):
+                        Lead2.create(second)
+                        cr2.flush()
+                    cr2.rollback()
+                # Odoo runs the failed request again, in a new transaction
+                with self.registry.cursor() as cr3:
+                    lead_ids.append(self._env(cr3, user_ids[1])["crm.lead"].create(second).id)
+                    cr3.commit()  # pylint: disable=invalid-commit
+                    conflicts = self._env(cr3)["showroom.conflict"].search(
+                        [("claimant_lead_id", "=", lead_ids[1])]
+                    )
+                    found = [(c.holder_lead_id.id, c.holder_user_id.id, c.claimant_user_id.id) for c in conflicts]
+            finally:
+                with self.registry.cursor() as cr:
+                    cr.execute("DELETE FROM showroom_conflict WHERE claimant_lead_id = ANY(%s)", [lead_ids])
+                    cr.execute(
+                        "DELETE FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = ANY(%s)", [lead_ids]
+                    )
+                    cr.execute("DELETE FROM mail_message WHERE model = 'crm.lead' AND res_id = ANY(%s)", [lead_ids])
+                    cr.execute("DELETE FROM crm_lead WHERE id = ANY(%s)", [lead_ids])
+                    cr.execute("DELETE FROM showroom_conflict_key WHERE key = 'mobile:+86 137 0013 7000'")
+                    cr.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(found, [(lead_ids[0], user_ids[0], user_ids[1])])

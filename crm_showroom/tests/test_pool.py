@@ -1,17 +1,15 @@
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo import api
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import ShowroomCase
+from .common import ShowroomCase, ShowroomConcurrencyCase
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_pool")
@@ -299,69 +297,10 @@ class TestPool(ShowroomCase):
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_pool")
-class TestPoolConcurrency(TransactionCase):
+class TestPoolConcurrency(ShowroomConcurrencyCase):
     """G4 at the database: two transactions at once (two cursors, committed data:
     their commits are the test's point). The test's own transaction writes nothing:
     it would hold locks the others wait for."""
-
-    @contextmanager
-    def _committed_fixture(self):
-        """A showroom team with two consultants and one opportunity, committed so that
-        other cursors see them; removed afterwards. The opportunity is due for release
-        from March 16th, 2026; the demo's are registered later (at install)."""
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            users = env["res.users"].create(
-                [
-                    {"name": f"Concurrent {n}", "login": f"sr_concurrent_{n}", "tz": "Asia/Shanghai",
-                     "groups_id": [(6, 0, env.ref("crm_showroom.group_showroom_consultant").ids)]}
-                    for n in (1, 2)
-                ]
-            )
-            team = env["crm.team"].create(
-                {"name": "Concurrent Showroom", "is_showroom": True, "member_ids": [(6, 0, users.ids)]}
-            )
-            with freeze_time("2026-03-01 02:00:00"):
-                lead = env["crm.lead"].create(
-                    {
-                        "name": "Mr Qian - sedan",
-                        "type": "opportunity",
-                        "team_id": team.id,
-                        "user_id": users[0].id,
-                        "contact_name": "钱先生",
-                        "mobile": "13900139000",
-                        "showroom_grade_id": env.ref("crm_showroom.grade_a").id,
-                        "showroom_channel_id": env.ref("crm_showroom.channel_walk_in").id,
-                        "showroom_purchase_type": "first",
-                        "showroom_customer_kind": "person",
-                        "country_id": env.ref("base.cn").id,
-                        "state_id": env.ref("base.state_cn_HE").id,
-                        "city_id": env["res.city"].search([("name", "=", "保定市定州市")], limit=1).id,
-                        "street": "中山路 8 号",
-                    }
-                )
-                env.flush_all()
-            cr.execute(
-                "UPDATE crm_lead SET create_date = %s, showroom_registered_at = %s WHERE id = %s",
-                [datetime(2026, 3, 1, 2), datetime(2026, 3, 1, 2), lead.id],
-            )
-            cr.commit()  # pylint: disable=invalid-commit
-            ids = (users.ids, team.id, lead.id)
-        try:
-            yield ids
-        finally:
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, api.SUPERUSER_ID, {})
-                user_ids, team_id, lead_id = ids
-                cr.execute("DELETE FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = %s", [lead_id])
-                cr.execute("DELETE FROM mail_message WHERE model = 'crm.lead' AND res_id = %s", [lead_id])
-                cr.execute("DELETE FROM crm_lead WHERE id = %s", [lead_id])
-                env["crm.team"].browse(team_id).unlink()
-                env["res.users"].browse(user_ids).unlink()
-                cr.commit()  # pylint: disable=invalid-commit
-
-    def _env(self, cr, uid=api.SUPERUSER_ID):
-        return api.Environment(cr, uid, {})
 
     @mute_logger("odoo.sql_db")
     def test_concurrent_releases_release_once(self):

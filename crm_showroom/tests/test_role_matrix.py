@@ -627,6 +627,10 @@ class TestRoleMatrix(ShowroomCase):
         }
 
     @classmethod
+    def _fixture_showroom_conflict_key(cls, company, owner):
+        return {"company_id": company.id, "key": f"mobile:matrix-{owner.id}"}
+
+    @classmethod
     def _fixture_showroom_grade_history(cls, company, owner):
         return {
             "lead_id": cls._lead(company, owner).id,

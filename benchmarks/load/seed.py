@@ -135,21 +135,27 @@ def seed_vehicles(env, company, telemarketing, per_user=5):
     product = env.ref("crm_showroom.mileage_demo_lot_guo").product_id
     delivered = company._showroom_today() - timedelta(days=365)
     Vehicle = env["showroom.vehicle"].with_company(company).with_context(mail_create_nolog=True, tracking_disable=True)
-    vehicles = {}
-    for user in telemarketing:
-        # a valid VIN (R5.1): LGWLTM + the user's number, the check digit, LD + the car's number
-        prefix = f"LGWLTM{user.login.removeprefix('loadt')}"
-        mine = Vehicle.search([("vin", "=like", f"{prefix}_LD%")])
-        for number in range(len(mine) + 1, per_user + 1):
-            lot = env["stock.lot"].create(
-                {
-                    "name": with_check_digit(f"{prefix}0LD{number:06d}"),
-                    "product_id": product.id,
-                    "company_id": company.id,
-                }
-            )
-            owner = env["res.partner"].create({"name": f"车主 {user.login} {number}", "company_id": company.id})
-            vehicle = Vehicle.create(
+    # a valid VIN (R5.1): LGWLTM + the user's number, the check digit, LD + the car's number
+    vins = {
+        user.login: [
+            with_check_digit(f"LGWLTM{user.login.removeprefix('loadt')}0LD{number:06d}")
+            for number in range(1, per_user + 1)
+        ]
+        for user in telemarketing
+    }
+    cars = Vehicle.search([("vin", "in", [vin for user_vins in vins.values() for vin in user_vins])])
+    existing = set(cars.mapped("vin"))
+    missing = [(login, vin) for login, user_vins in vins.items() for vin in user_vins if vin not in existing]
+    if missing:
+        # all the missing cars at once: their lots, owners, the cars and their delivery readings
+        lots = env["stock.lot"].create(
+            [{"name": vin, "product_id": product.id, "company_id": company.id} for _login, vin in missing]
+        )
+        owners = env["res.partner"].create(
+            [{"name": f"车主 {login} {vin[-2:]}", "company_id": company.id} for login, vin in missing]
+        )
+        new_cars = Vehicle.create(
+            [
                 {
                     "lot_id": lot.id,
                     "state": "delivered",
@@ -157,13 +163,15 @@ def seed_vehicles(env, company, telemarketing, per_user=5):
                     "company_id": company.id,
                     "delivery_date": delivered,
                 }
-            )
-            env["showroom.odometer"].with_company(company).create(
-                {"vehicle_id": vehicle.id, "date": delivered, "km": 0, "source": "delivery"}
-            )
-            mine |= vehicle
-        vehicles[user.login] = mine.ids
-    return vehicles
+                for lot, owner in zip(lots, owners, strict=True)
+            ]
+        )
+        env["showroom.odometer"].with_company(company).create(
+            [{"vehicle_id": car.id, "date": delivered, "km": 0, "source": "delivery"} for car in new_cars]
+        )
+        cars |= new_cars
+    by_vin = {car.vin: car.id for car in cars}
+    return {login: [by_vin[vin] for vin in user_vins] for login, user_vins in vins.items()}
 
 
 refs = seed(env)  # noqa: F821  (env: the odoo-bin shell's)

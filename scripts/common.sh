@@ -337,18 +337,22 @@ last_utc() {
     fi
 }
 
-# clock_env OFFSET: sets CLOCK_ENV to the environment (VAR=value…) of a process on
-# the clock shifted by OFFSET seconds. The monotonic clock stays true (faked, Python's
-# timed waits hang); scripts/faketime gives Python a time.sleep that works under
-# libfaketime 0.9.10, and the tours' Chromium a fully faked clock (on the mix it spins):
-# see the files there.
+# The environment of every Python process of scripts/test: scripts/testenv's
+# sitecustomize (a time.sleep that works under libfaketime 0.9.10; on CPython 3.11
+# before 3.11.8, one thread at a time builds ASTs): see the file.
+TESTENV_PYTHONPATH="PYTHONPATH=$REPO_DIR/scripts/testenv${PYTHONPATH:+:$PYTHONPATH}"
+
+# clock_env OFFSET: sets CLOCK_ENV to the environment (VAR=value…) of a process of
+# scripts/test on the clock shifted by OFFSET seconds. The monotonic clock stays true
+# (faked, Python's timed waits hang); scripts/testenv gives Python a time.sleep that
+# works under libfaketime 0.9.10, and the tours' Chromium a fully faked clock (on the
+# mix it spins): see the files there.
 clock_env() {
     local lib
     lib=$(faketime_lib)
     [ -n "$lib" ] || die "libfaketime was not found (Debian: apt-get install faketime)."
     CLOCK_ENV=(LD_PRELOAD="$lib" FAKETIME="$(printf '%+ds' "$1")" FAKETIME_DONT_FAKE_MONOTONIC=1
-        PATH="$REPO_DIR/scripts/faketime/bin:$PATH"
-        PYTHONPATH="$REPO_DIR/scripts/faketime${PYTHONPATH:+:$PYTHONPATH}")
+        PATH="$REPO_DIR/scripts/testenv/bin:$PATH" "$TESTENV_PYTHONPATH")
 }
 
 # test_cluster_at OFFSET: the private cluster of scripts/test (its own data folder and

@@ -6,6 +6,9 @@ from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools.showroom_day import DEFAULT_TZ, local_date, valid_tz
 
+# The company's fields the churn warning (G6) is judged by.
+SHOWROOM_CHURN_RULE_FIELDS = {"showroom_churn_days", "showroom_churn_negative_outcome_ids"}
+
 
 class ResCompany(models.Model):
     """The showroom's day: every date rule (follow-up deadlines, delivery dates,
@@ -185,6 +188,16 @@ class ResCompany(models.Model):
         if any(company.sudo().showroom_churn_negative_outcome_ids.field_id - outcome for company in self):
             raise ValidationError(_("The negative call outcomes must be outcomes of base-customer calls."))
 
+    def write(self, vals):
+        """G6: a new churn period or new negative outcomes are applied at once: the
+        daily churn check is triggered to run now (in the background: a cron batch,
+        not the admin's save), not at its next night."""
+        result = super().write(vals)
+        cron = self.env.ref("crm_showroom.ir_cron_churn", raise_if_not_found=False)
+        if cron and vals.keys() & SHOWROOM_CHURN_RULE_FIELDS:
+            cron._trigger()
+        return result
+
     def _default_showroom_churn_negative_outcome_ids(self):
         """The rule book's negative call outcomes (G6): not interested, unreachable,
         renewed elsewhere (the selection values of ``showroom.milestone.call.outcome``;
@@ -201,7 +214,7 @@ class ResCompany(models.Model):
         (on install and on the upgrade to 18.0.1.6.0, where the setting is new and
         the field's default reaches only new companies). Not run again after: an
         empty list an admin chooses later turns the rule off and is kept."""
-        companies = self.sudo().with_context(active_test=False).search(
-            [("showroom_churn_negative_outcome_ids", "=", False)]
+        companies = (
+            self.sudo().with_context(active_test=False).search([("showroom_churn_negative_outcome_ids", "=", False)])
         )
         companies.showroom_churn_negative_outcome_ids = self._default_showroom_churn_negative_outcome_ids()

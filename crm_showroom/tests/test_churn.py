@@ -4,11 +4,12 @@ from datetime import date
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common_mileage import ShowroomMileageCase
@@ -18,7 +19,7 @@ DEFAULT_NEGATIVE = ["not_interested", "renewed_elsewhere", "unreachable"]
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_churn")
 @freeze_time("2026-03-10 18:30:00")  # 2026-03-11 02:30 in Shanghai: the two days disagree
-class TestChurn(ShowroomMileageCase):
+class TestChurn(ShowroomMileageCase, CronMixinCase):
     """G6: the churn warning of base customers — a car not seen for the
     company's period (180 days), or the last two calls negative — flagged by the
     daily check in the company's day, cleared as soon as the customer is reached."""
@@ -71,7 +72,11 @@ class TestChurn(ShowroomMileageCase):
         self.assertEqual((self.lost | self.fresh).mapped("showroom_churn_risk"), [False, False])
 
     def test_period_is_the_company_setting(self):
-        self.company.showroom_churn_days = 179
+        with self.capture_triggers("crm_showroom.ir_cron_churn") as triggers:
+            self.company.name = "Dingzhou Showroom"
+            self.assertFalse(triggers.records, "another setting: no churn check")
+            self.company.showroom_churn_days = 179
+            self.assertEqual(len(triggers.records), 1, "a new period is applied at once")
         self._cron()
         self.assertEqual((self.lost | self.fresh).mapped("showroom_churn_risk"), [True, True])
         self.company.showroom_churn_days = 365
@@ -244,14 +249,20 @@ class TestChurn(ShowroomMileageCase):
         self._work_call(first, "unreachable")
         self._work_call(first, "unreachable")
         self.assertEqual(self.customer.showroom_churn_reason, "negative_calls")
-        # the admin no longer counts an unanswered call against the customer
-        with Form(self.env["res.config.settings"].with_user(admin)) as settings:
-            self.assertEqual(
-                sorted(outcome.value for outcome in settings.showroom_churn_negative_outcome_ids), DEFAULT_NEGATIVE
-            )
-            settings.showroom_churn_negative_outcome_ids.remove(id=self._call_outcome("unreachable").id)
+        # the admin no longer counts an unanswered call against the customer: the
+        # save triggers the daily check at once
+        with self.capture_triggers("crm_showroom.ir_cron_churn") as triggers:
+            with Form(self.env["res.config.settings"].with_user(admin)) as settings:
+                self.assertEqual(
+                    sorted(outcome.value for outcome in settings.showroom_churn_negative_outcome_ids),
+                    DEFAULT_NEGATIVE,
+                )
+                settings.showroom_churn_negative_outcome_ids.remove(id=self._call_outcome("unreachable").id)
         self.assertEqual(self._negative(self.company), ["not_interested", "renewed_elsewhere"])
-        self._cron()
+        self.assertEqual(len(triggers.records), 1)
+        self.assertLessEqual(triggers.records.call_at, fields.Datetime.now())
+        # run as Odoo runs the triggered cron: its user, an empty context
+        self.env.ref("crm_showroom.ir_cron_churn").method_direct_trigger()
         self.assertRecordValues(self.customer, [{"showroom_churn_risk": False, "showroom_churn_reason": False}])
         # the next day, not interested, twice (two cars' calls, each closed by it): still a trend
         with freeze_time("2026-03-11 18:30:00"):

@@ -223,6 +223,8 @@ class ShowroomConcurrencyCase(TransactionCase):
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, api.SUPERUSER_ID, {})
                 user_ids, team_id, lead_id = ids
+                cr.execute("DELETE FROM showroom_fine WHERE user_id = ANY(%s)", [user_ids])
+                cr.execute("DELETE FROM showroom_inspection WHERE user_id = ANY(%s)", [user_ids])
                 cr.execute("DELETE FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = %s", [lead_id])
                 cr.execute("DELETE FROM mail_message WHERE model = 'crm.lead' AND res_id = %s", [lead_id])
                 cr.execute("DELETE FROM crm_lead WHERE id = %s", [lead_id])

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 from odoo.addons.crm_showroom.tools.showroom_day import day_bounds_utc
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import showroom_demo_missing
+from .common import ShowroomConcurrencyCase, showroom_demo_missing
 from .common_fine import AFTER_END_OF_DAY, BEFORE_END_OF_DAY, DAY, NEXT_MORNING, ShowroomFineCase
 
 
@@ -608,64 +608,11 @@ class TestSpotCheck(ShowroomFineCase):
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_fines")
-class TestInspectionRace(TransactionCase):
+class TestInspectionRace(ShowroomConcurrencyCase):
     """Two inspections of the same day at once, in two database transactions: the
     second waits on the unique indexes of the first, then (retried as Odoo retries
     a serialization failure) adds nothing. The data is committed (another
     transaction must see it) and removed afterwards."""
-
-    def _commit_fixture(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            user = mail_new_test_user(
-                env,
-                login="sr_race_consultant",
-                name="Race Consultant",
-                tz="Asia/Shanghai",
-                groups="crm_showroom.group_showroom_consultant",
-            )
-            team = env["crm.team"].create(
-                {"name": "Race Showroom", "is_showroom": True, "member_ids": [Command.set(user.ids)]}
-            )
-            lead = (
-                env["crm.lead"]
-                .with_context(mail_activity_automation_skip=True)
-                .create(
-                    {
-                        "name": "Race lead",
-                        "type": "opportunity",
-                        "team_id": team.id,
-                        "user_id": user.id,
-                        "contact_name": "孙先生",
-                        "mobile": "13800138000",
-                        "street": "中山路 88 号",
-                        "showroom_grade_id": env.ref("crm_showroom.grade_a").id,
-                        "showroom_channel_id": env.ref("crm_showroom.channel_walk_in").id,
-                        "showroom_purchase_type": "first",
-                        "showroom_customer_kind": "person",
-                        "country_id": env.ref("base.cn").id,
-                        "state_id": env.ref("base.state_cn_HE").id,
-                        "city_id": env["res.city"].search([("name", "=", "保定市定州市")], limit=1).id,
-                    }
-                )
-            )
-            env.flush_all()
-            cr.execute("UPDATE crm_lead SET create_date = '2026-03-09 02:00:00' WHERE id = %s", [lead.id])
-            ids = (user.id, team.id, lead.id)
-        self.addCleanup(self._remove_fixture, *ids)
-        return ids
-
-    def _remove_fixture(self, user_id, team_id, lead_id):
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM showroom_fine WHERE user_id = %s", [user_id])
-            cr.execute("DELETE FROM showroom_inspection WHERE user_id = %s", [user_id])
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["crm.lead"].browse(lead_id).unlink()
-            env["crm.team"].browse(team_id).unlink()
-            user = env["res.users"].browse(user_id)
-            partner = user.partner_id
-            user.unlink()
-            partner.unlink()
 
     @staticmethod
     def _inspect_in(env, user_id):
@@ -673,45 +620,46 @@ class TestInspectionRace(TransactionCase):
             env["showroom.inspection"]._showroom_inspect(DAY, env["res.users"].browse(user_id))
 
     def test_two_runs_at_once(self):
-        user_id, _team_id, _lead_id = self._commit_fixture()
-        errors = []
-        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
-        self.addCleanup(cr1.close)
-        self.addCleanup(cr2.close)
-        # environments are made here: the thread must not wait for the registry lock the test holds
-        env1, env2 = api.Environment(cr1, SUPERUSER_ID, {}), api.Environment(cr2, SUPERUSER_ID, {})
+        with self._committed_fixture() as (user_ids, _team_id, _lead_id):
+            user_id = user_ids[0]
+            errors = []
+            cr1, cr2 = self.registry.cursor(), self.registry.cursor()
+            self.addCleanup(cr1.close)
+            self.addCleanup(cr2.close)
+            # environments are made here: the thread must not wait for the registry lock the test holds
+            env1, env2 = self._env(cr1), self._env(cr2)
 
-        def second_run():
-            # as Odoo runs an RPC call (a manager's wizard): a serialization failure
-            # (the first run's rows appeared after this transaction began) is retried
-            try:
+            def second_run():
+                # as Odoo runs an RPC call (a manager's wizard): a serialization failure
+                # (the first run's rows appeared after this transaction began) is retried
                 try:
-                    with mute_logger("odoo.sql_db"):
+                    try:
+                        with mute_logger("odoo.sql_db"):
+                            self._inspect_in(env2, user_id)
+                    except psycopg2.errors.SerializationFailure:
+                        cr2.rollback()
+                        env2.invalidate_all()
                         self._inspect_in(env2, user_id)
-                except psycopg2.errors.SerializationFailure:
-                    cr2.rollback()
-                    env2.invalidate_all()
-                    self._inspect_in(env2, user_id)
-                cr2.commit()
-            except Exception as error:  # noqa: BLE001 - reported to the test below
-                errors.append(error)
+                    cr2.commit()
+                except Exception as error:  # noqa: BLE001 - reported to the test below
+                    errors.append(error)
 
-        self._inspect_in(env1, user_id)
-        thread = threading.Thread(target=second_run)
-        thread.start()
-        thread.join(timeout=2)
-        self.assertTrue(thread.is_alive(), "the second run waits for the first one's sheet")
-        cr1.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        self.assertTrue(cr1.fetchone()[0], "... on a database lock")
-        cr1.commit()
-        thread.join(timeout=30)
-        self.assertFalse(thread.is_alive())
-        self.assertFalse(errors)
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT count(*) FROM showroom_inspection WHERE user_id = %s", [user_id])
-            self.assertEqual(cr.fetchone()[0], 1)
-            cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = %s AND state = 'draft'", [user_id])
-            self.assertEqual(cr.fetchone()[0], 1)
+            self._inspect_in(env1, user_id)
+            thread = threading.Thread(target=second_run)
+            thread.start()
+            thread.join(timeout=2)
+            self.assertTrue(thread.is_alive(), "the second run waits for the first one's sheet")
+            cr1.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            self.assertTrue(cr1.fetchone()[0], "... on a database lock")
+            cr1.commit()
+            thread.join(timeout=30)
+            self.assertFalse(thread.is_alive())
+            self.assertFalse(errors)
+            with self.registry.cursor() as cr:
+                cr.execute("SELECT count(*) FROM showroom_inspection WHERE user_id = %s", [user_id])
+                self.assertEqual(cr.fetchone()[0], 1)
+                cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = %s AND state = 'draft'", [user_id])
+                self.assertEqual(cr.fetchone()[0], 1)
 
 
 @tagged("post_install", "-at_install", "crm_showroom", "showroom_demo")

@@ -13,14 +13,10 @@ both, their ratio, and checks that both link the same cards. Run it through
 ``benchmarks/run visit_cards [--leads N] [--consultants C] [--visits V]``.
 """
 
-import argparse
 import time
 
+from _common import benchmark_parser, open_registry, superuser_env
 from team_followups import seed
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
 
 
 def visit_values(env, visits):
@@ -63,28 +59,23 @@ def measure(env, func, vals_list):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--visits", type=int, default=5_000)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         _users, total, _gaps = seed(env, args.leads, args.consultants, 0.1)
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities of {args.consultants} consultants")
 
     results = {}
     for label, func in (("naive loop", naive_create), ("batch", batch_create)):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(registry) as env:
             vals_list = visit_values(env, args.visits)
             results[label] = measure(env, func, vals_list)
-            cr.rollback()
+            env.cr.rollback()
         linked, elapsed, queries = results[label]
         print(
             f"{label:<11}: {elapsed:8.2f} s  {queries:>8,} queries  "

@@ -15,17 +15,16 @@ both, their ratio, and checks that both link the same cards. Run it through
 
 import time
 
-from _common import benchmark_parser, open_registry, superuser_env
-from team_followups import seed
+from _common import benchmark_parser, open_registry, seed_open_opportunities, superuser_env
+from team_followups import SEED_TAG
 
 
 def visit_values(env, visits):
     """Cards of a day: most for open opportunities (their mobile and consultant),
     every fifth for a new customer."""
     env.cr.execute(
-        "SELECT mobile, user_id, contact_name FROM crm_lead WHERE referred = 'bench-team-followups' "
-        "ORDER BY id LIMIT %s",
-        [visits],
+        "SELECT mobile, user_id, contact_name FROM crm_lead WHERE referred = %s ORDER BY id LIMIT %s",
+        [SEED_TAG, visits],
     )
     values = []
     for index, (mobile, user_id, name) in enumerate(env.cr.fetchall()):
@@ -66,7 +65,16 @@ def main():
     args, registry = open_registry(parser)
 
     with superuser_env(registry) as env:
-        _users, total, _gaps = seed(env, args.leads, args.consultants, 0.1)
+        _users, total, _gaps = seed_open_opportunities(
+            env,
+            tag=SEED_TAG,
+            team_name="Benchmark Team Follow-ups",
+            login_prefix="bench_team_consultant_",
+            consultants=args.consultants,
+            leads=args.leads,
+            gap_ratio=0.1,
+            deadlines=(-5, 10),
+        )
         env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities of {args.consultants} consultants")
 

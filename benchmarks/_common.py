@@ -1,7 +1,42 @@
-"""What the benchmarks share: measuring one side, and seeding open showroom
-opportunities with their follow-ups in bulk SQL."""
+"""What the benchmarks share: their command line and database, measuring one
+side, and seeding open showroom opportunities with their follow-ups in bulk SQL."""
 
+import argparse
 import time
+from contextlib import contextmanager
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+
+def benchmark_parser(doc):
+    """An argument parser described by the first line of ``doc`` (the benchmark's
+    docstring) with the required ``--database``; the benchmark adds its own
+    arguments (sizes, runs) before calling ``open_registry``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--database", required=True)
+    return parser
+
+
+def open_registry(parser):
+    """Parse the benchmark's arguments, hand the others (Odoo's options that
+    ``benchmarks/run`` passes: --addons-path, --data-dir, --db_host…, --log-level)
+    to Odoo's configuration and load the registry of ``--database``. Returns
+    ``(args, registry)``."""
+    args, odoo_args = parser.parse_known_args()
+    odoo.tools.config.parse_config(odoo_args)
+    return args, Registry(args.database)
+
+
+@contextmanager
+def superuser_env(registry, context=None):
+    """A superuser environment with ``context`` on a new cursor of ``registry``,
+    closed at the end of the block. As ``registry.cursor()``'s own block does, the
+    cursor commits what is left when the block ends without an exception; each
+    benchmark still commits or rolls back its side explicitly (``env.cr``)."""
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, context or {})
 
 
 def measure(env, func, *args):

@@ -15,15 +15,12 @@ It prints the wall time and the number of SQL queries of each, and the ratio.
 Run it through ``benchmarks/run campaign_rewards [--vehicles N]``.
 """
 
-import argparse
 import time
 from datetime import timedelta
 
-from _common import measure
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
-import odoo
-from odoo import Command, api
-from odoo.modules.registry import Registry
+from odoo import Command
 
 SEED_TAG = "bench-campaign"
 
@@ -133,29 +130,23 @@ def issue_per_vehicle(env, vehicle_ids):
     return issued
 
 
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--vehicles", type=int, default=1000)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
     start = time.perf_counter()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         vehicle_ids = seed(env, args.vehicles)
-        cr.commit()
+        env.cr.commit()
     seconds = time.perf_counter() - start
     print(f"seeded {len(vehicle_ids):,} delivered vehicles of referred opportunities in {seconds:.1f} s")
 
     results = {}
     for label, func in (("batch (ours)", issue_batch), ("per vehicle (naive)", issue_per_vehicle)):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(registry) as env:
             issued, seconds, queries = measure(env, func, vehicle_ids)
-            cr.rollback()
+            env.cr.rollback()
         results[label] = (seconds, queries)
         print(
             f"{label:20}: {seconds:7.2f} s {queries:>8,} queries  {issued:,} rewards "

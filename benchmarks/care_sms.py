@@ -18,14 +18,9 @@ in Odoo's queue; nothing is sent (no IAP call).
 Run it through ``benchmarks/run care_sms [--customers N]``.
 """
 
-import argparse
 import math
 
-from _common import measure
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
 SEED_TAG = "bench-care"
 BATCH_SIZE = 1000
@@ -155,34 +150,28 @@ def naive_send(env, care_day, today, sample):
     return queued
 
 
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2_000, help="customers the naive loop runs on")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         care_day, today = seed(env, args.customers)
         audience = env["res.partner"].search_count(care_day._showroom_audience_domain(today))
         care_day_id = care_day.id
-        cr.commit()
+        env.cr.commit()
     print(
         f"seeded {args.customers:,} base customers; the care day of {today} reaches {audience:,} "
         f"(blacklisted and opted-out left out)"
     )
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         care_day = env["showroom.care.day"].browse(care_day_id)
         naive_queued, naive_time, naive_queries = measure(
             env, lambda env: naive_send(env, care_day, today, args.sample)
         )
-        cr.rollback()
+        env.cr.rollback()
     naive_rate = naive_queued / naive_time
     naive_total = audience / naive_rate
     print(
@@ -191,21 +180,19 @@ def main():
         f"{naive_total:,.0f} s extrapolated to {audience:,})"
     )
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         care_day = env["showroom.care.day"].browse(care_day_id)
         queued, send_time, send_queries = measure(
             env, lambda env: care_day._showroom_send(today, batch_size=BATCH_SIZE)
         )
-        cr.commit()
+        env.cr.commit()
     batches = math.ceil(audience / BATCH_SIZE)
     print(
         f"batched    : {send_time:8.2f} s  {send_queries:>9,} queries  {queued:,} SMS "
         f"({queued / send_time:,.0f} SMS/s, {send_queries / batches:.1f} queries per batch of {BATCH_SIZE:,})"
     )
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         care_day = env["showroom.care.day"].browse(care_day_id)
         again, again_time, again_queries = measure(env, lambda env: care_day._showroom_send(today))
         logged = env["showroom.care.sms"].search_count([("care_day_id", "=", care_day_id)])

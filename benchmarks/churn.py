@@ -18,15 +18,10 @@ median wall time and the number of SQL queries of each, and the ratio.
 Run it through ``benchmarks/run churn [--customers N] [--readings R] [--sample S]``.
 """
 
-import argparse
 import time
 from datetime import timedelta
 
-from _common import measure
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
 SEED_TAG = "BENCHCHURN"
 # the outcomes seeded on the calls of the "both negative" customers (negative by the
@@ -212,38 +207,31 @@ def median_run(runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--readings", type=int, default=3)
     parser.add_argument("--sample", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side; the medians are reported")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
     sample = min(args.sample, args.customers)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         start = time.perf_counter()
         readings = seed(env, args.customers, args.readings)
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {args.customers:,} base customers, {readings:,} readings in {time.perf_counter() - start:.0f} s")
 
     naive_runs, cron_runs = [], []
     for _run in range(args.repeat):
         with registry.cursor() as cr:
             cr.execute(RESET_FLAGS, [SEED_TAG])
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(registry) as env:
             naive_runs.append(measure(env, lambda e: naive_check(e, sample)))
-            cr.rollback()
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env.cr.rollback()
+        with superuser_env(registry) as env:
             cron_runs.append(measure(env, lambda e: e["res.partner"]._cron_showroom_churn()))
     naive_flags = naive_runs[0][0]
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         cron_flags = {
             partner.id: (partner.showroom_churn_risk, partner.showroom_churn_reason)
             for partner in env["res.partner"].browse(list(naive_flags))
@@ -264,8 +252,7 @@ def main():
         f"{cron_queries:,} queries, {changed:,} partners written, {at_risk:,} at risk"
     )
     print(f"agreement  : {len(naive_flags) - disagree:,}/{len(naive_flags):,} sampled customers flagged alike")
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         again, again_time, again_queries = measure(env, lambda e: e["res.partner"]._cron_showroom_churn())
     print(f"second run : {again_time:.2f} s {again_queries:,} queries, {again:,} written (idempotent)")
     print(

@@ -16,16 +16,11 @@ checks that both count the same. Run it through
 ``benchmarks/run compliance [--leads N] [--consultants C] [--per-lead A] [--weeks W]``.
 """
 
-import argparse
 import statistics
 from collections import Counter
 from datetime import timedelta
 
-from _common import measure, seed_open_opportunities
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, seed_open_opportunities, superuser_env
 
 SEED_TAG = "bench-compliance"
 FIGURES = ("due_count", "on_time_count", "late_count", "missing_count")
@@ -115,20 +110,16 @@ def report_figures(env, users, period):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--per-lead", type=int, default=10, help="follow-ups per opportunity (one open)")
     parser.add_argument("--weeks", type=int, default=52, help="weeks of done follow-ups")
     parser.add_argument("--period", choices=("last_week", "this_week"), default="last_week")
     parser.add_argument("--runs", type=int, default=5, help="runs of the report (the median is reported)")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         users, total, _gaps = seed_open_opportunities(
             env,
             tag=SEED_TAG,
@@ -142,17 +133,15 @@ def main():
         done = seed_done_followups(env, args.per_lead, args.weeks)
         activities = done + env["mail.activity"].search_count([("summary", "=", SEED_TAG)])
         user_ids = users.ids
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {total:,} opportunities of {len(user_ids)} consultants, {activities:,} follow-ups ({done:,} done)")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive, naive_time, naive_queries = measure(env, naive_figures, env["res.users"].browse(user_ids), args.period)
     print(f"naive loop : {naive_time:8.2f} s  {naive_queries:>8,} queries")
 
     times, queries = [], []
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         for _run in range(args.runs):
             figures, run_time, run_queries = measure(
                 env, report_figures, env["res.users"].browse(user_ids), args.period

@@ -19,15 +19,10 @@ the conflicts: their chatter notes), their ratio, and fails when the check's med
 through ``benchmarks/run conflict_check [--leads N] [--consultants C] [--creates K]``.
 """
 
-import argparse
 import statistics
 import time
 
-from _common import seed_open_opportunities
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, open_registry, seed_open_opportunities, superuser_env
 
 TAG = "bench-conflict"
 BUDGET_MS = 5.0
@@ -90,23 +85,18 @@ def timed(env, lead, func):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=500_000)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--creates", type=int, default=200)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         _users, total = seed(env, args.leads, args.consultants)
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities of {args.consultants} consultants")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+    with superuser_env(registry, {"tracking_disable": True}) as env:
         Conflict = env["showroom.conflict"]
         leads = new_opportunities(env, args.creates)
         check, duplicates = [], []
@@ -114,7 +104,7 @@ def main():
             check.append(timed(env, lead, lambda lead=lead: Conflict._showroom_check_leads(lead)))
             duplicates.append(timed(env, lead, lambda lead=lead: lead._compute_potential_lead_duplicates()))
         opened = Conflict.search_count([("claimant_lead_id", "in", leads.ids)])
-        cr.rollback()
+        env.cr.rollback()
 
     def figures(values):
         return statistics.median(values), statistics.quantiles(values, n=20)[-1]

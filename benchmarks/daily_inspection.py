@@ -20,15 +20,12 @@ It prints the wall time and the SQL queries of both, the queries per batch, and
 the ratio. Run it through ``benchmarks/run daily_inspection [--consultants C]``.
 """
 
-import argparse
 import time
 from datetime import timedelta
 
-from _common import measure
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
-import odoo
-from odoo import Command, api
-from odoo.modules.registry import Registry
+from odoo import Command
 
 SEED_TAG = "bench-inspection"
 
@@ -236,27 +233,22 @@ def naive_inspection(env, users, day):
     return created
 
 
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--activities", type=int, default=2_000_000)
     parser.add_argument("--visits", type=int, default=5_000)
     parser.add_argument("--naive-sample", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="keep the data of the previous run (same sizes)")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         start = time.perf_counter()
         users, day, total_activities = seed(
             env, args.consultants, args.leads, args.activities, args.visits, reuse=args.reuse
         )
-        cr.commit()
+        env.cr.commit()
         user_ids = users.ids
     print(
         f"seeded {len(user_ids)} consultants, {args.leads:,} open opportunities, {total_activities:,} activities, "
@@ -264,12 +256,11 @@ def main():
     )
 
     sample = user_ids[: args.naive_sample]
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive_created, naive_time, naive_queries = measure(
             env, lambda env: naive_inspection(env, env["res.users"].browse(sample), day)
         )
-        cr.rollback()
+        env.cr.rollback()
     scale = len(user_ids) / len(sample)
     print(
         f"naive loop : {naive_time:8.2f} s  {naive_queries:>9,} queries  {naive_created:,} fines "
@@ -278,43 +269,40 @@ def main():
     )
 
     Inspection = "showroom.inspection"
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         # the cron inspects every consultant of the database; only the seeded ones are here
         batches = -(-len(user_ids) // env[Inspection]._showroom_batch_size())
         _done, run_time, run_queries = measure(env, lambda env: env[Inspection]._cron_daily_inspection())
-        cr.commit()
-        cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
-        fines = cr.fetchone()[0]
-        cr.execute(
+        env.cr.commit()
+        env.cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
+        fines = env.cr.fetchone()[0]
+        env.cr.execute(
             "SELECT r.kind, count(*) FROM showroom_fine f JOIN showroom_fine_rule r ON r.id = f.rule_id "
             "WHERE f.user_id = ANY(%s) AND f.day = %s GROUP BY r.kind ORDER BY 1",
             [user_ids, day],
         )
-        by_kind = ", ".join(f"{kind} {count:,}" for kind, count in cr.fetchall())
+        by_kind = ", ".join(f"{kind} {count:,}" for kind, count in env.cr.fetchall())
     print(
         f"inspection : {run_time:8.2f} s  {run_queries:>9,} queries  {fines:,} fines ({by_kind}), "
         f"{batches} batches: {run_queries / batches:.0f} queries per batch"
     )
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         _again, again_time, again_queries = measure(env, lambda env: env[Inspection]._cron_daily_inspection())
-        cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
-        again_fines = cr.fetchone()[0]
-        cr.commit()
+        env.cr.execute("SELECT count(*) FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
+        again_fines = env.cr.fetchone()[0]
+        env.cr.commit()
     print(f"second run : {again_time:8.2f} s  {again_queries:>9,} queries  {again_fines:,} fines (idempotent)")
     # the same day again by batches of 50 consultants (sheets and fines removed first):
     # the queries per batch stay the same whatever the batch holds
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        cr.execute("DELETE FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
-        cr.execute("DELETE FROM showroom_inspection WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
+    with superuser_env(registry) as env:
+        env.cr.execute("DELETE FROM showroom_fine WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
+        env.cr.execute("DELETE FROM showroom_inspection WHERE user_id = ANY(%s) AND day = %s", [user_ids, day])
         small = -(-len(user_ids) // 50)
         _done, small_time, small_queries = measure(
             env, lambda env: env[Inspection]._cron_daily_inspection(batch_size=50)
         )
-        cr.commit()
+        env.cr.commit()
     print(
         f"batches/50 : {small_time:8.2f} s  {small_queries:>9,} queries  {small} batches: "
         f"{small_queries / small:.0f} queries per batch"

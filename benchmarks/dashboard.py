@@ -16,16 +16,11 @@ on seeded data: ``CRM_SHOWROOM_BENCH_DB=crm_showroom_bench_reports benchmarks/ru
 dashboard [--runs N]``, then with ``crm_showroom_bench_compliance``.
 """
 
-import argparse
 import json
 import statistics
 from collections import defaultdict
 
-from _common import measure
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
 
 def read_pivot(env, pivot):
@@ -62,14 +57,10 @@ def loop_pivot(env, pivot):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs of each pivot's read (the median is reported)")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    args, registry = open_registry(parser)
+    with superuser_env(registry) as env:
         dashboard = env.ref("crm_showroom.spreadsheet_dashboard_showroom")
         pivots = json.loads(dashboard.spreadsheet_data)["pivots"]
         managers = env.ref("crm_showroom.group_showroom_manager").users

@@ -11,13 +11,7 @@ It prints the wall time and the number of SQL queries of both, and their ratio.
 Run it through ``benchmarks/run followup_sweep [--leads N]``.
 """
 
-import argparse
-
-from _common import measure, seed_open_opportunities
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, seed_open_opportunities, superuser_env
 
 SEED_TAG = "bench-sweep"
 
@@ -43,16 +37,12 @@ def naive_sweep(env):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--gap-ratio", type=float, default=0.10)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         _users, total, gaps = seed_open_opportunities(
             env,
             tag=SEED_TAG,
@@ -62,23 +52,20 @@ def main():
             leads=args.leads,
             gap_ratio=args.gap_ratio,
         )
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities, {gaps:,} without a follow-up")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive_fixed, naive_time, naive_queries = measure(env, naive_sweep)
-        cr.rollback()
+        env.cr.rollback()
     print(f"naive loop : {naive_time:8.2f} s  {naive_queries:>8,} queries  fixed {naive_fixed:,}")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         fixed, sweep_time, sweep_queries = measure(env, lambda env: env["crm.lead"]._cron_showroom_followup_sweep())
-        cr.commit()
+        env.cr.commit()
     print(f"sweep      : {sweep_time:8.2f} s  {sweep_queries:>8,} queries  fixed {fixed:,}")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         _again, again_time, again_queries = measure(env, lambda env: env["crm.lead"]._cron_showroom_followup_sweep())
     print(f"second run : {again_time:8.2f} s  {again_queries:>8,} queries  fixed {_again:,} (idempotent)")
     print(

@@ -17,13 +17,7 @@ checks that everything moved. Run it through
 ``benchmarks/run handover [--opportunities N] [--followups F]``.
 """
 
-import argparse
-
-from _common import measure, seed_open_opportunities
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, seed_open_opportunities, superuser_env
 
 SEED_TAG = "bench-handover"
 REASON = "Benchmark: the consultant leaves."
@@ -124,30 +118,25 @@ def held(env, leaving):
 
 def run(registry, func, ids):
     """``func`` measured on the seeded data in its own transaction, rolled back."""
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         leaving, recipients = env["res.users"].browse(ids[0]), env["res.users"].browse(ids[1])
         result, seconds, queries = measure(env, func, leaving, recipients)
         left = held(env, leaving)
-        cr.rollback()
+        env.cr.rollback()
     return result, seconds, queries, left
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--opportunities", type=int, default=5_000)
     parser.add_argument("--followups", type=int, default=4, help="open follow-ups per opportunity")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         leaving, recipients, total = seed(env, args.opportunities, args.followups)
         ids = (leaving.id, recipients.ids)
         followups = held(env, leaving)
-        cr.commit()
+        env.cr.commit()
     print(f"seeded one consultant with {total:,} open showroom opportunities and {followups:,} open follow-ups")
 
     figures = {}

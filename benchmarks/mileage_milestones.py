@@ -24,14 +24,11 @@ median wall time and the number of SQL queries of each, and both ratios.
 Run it through ``benchmarks/run mileage_milestones [--vehicles N] [--readings R]``.
 """
 
-import argparse
 import time
 
-from _common import measure
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
-import odoo
-from odoo import Command, api
-from odoo.modules.registry import Registry
+from odoo import Command
 
 SEED_TAG = "BENCHMIL"
 RESET_QUEUE = (
@@ -204,21 +201,17 @@ def median_run(runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--vehicles", type=int, default=100_000)
     parser.add_argument("--readings", type=int, default=10)
     parser.add_argument("--sample", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side; the medians are reported")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         start = time.perf_counter()
         readings = seed(env, args.vehicles, args.readings)
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {args.vehicles:,} delivered vehicles, {readings:,} readings in {time.perf_counter() - start:.0f} s")
 
     naive = {"search per vehicle": (naive_check, []), "ORM prefetch": (naive_check_prefetch, [])}
@@ -227,12 +220,10 @@ def main():
         with registry.cursor() as cr:  # an empty queue for each run (the daily check commits its batches)
             cr.execute(RESET_QUEUE)
         for check, runs in naive.values():
-            with registry.cursor() as cr:
-                env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            with superuser_env(registry) as env:
                 runs.append(measure(env, lambda e, check=check: check(e, args.sample)))
-                cr.rollback()
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+                env.cr.rollback()
+        with superuser_env(registry) as env:
             cron_runs.append(measure(env, lambda e: e["showroom.vehicle"]._cron_showroom_milestones()))
     queued, cron_time, cron_queries = median_run(cron_runs)
     scale = args.vehicles / args.sample
@@ -249,8 +240,7 @@ def main():
         )
     print(f"daily check: {cron_time:8.2f} s  {cron_queries:>9,} queries  queued {queued:,}")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         again, again_time, again_queries = measure(env, lambda e: e["showroom.vehicle"]._cron_showroom_milestones())
     print(f"second run : {again_time:8.2f} s  {again_queries:>9,} queries  queued {again:,} (idempotent)")
     best = min(ratios, key=lambda name: ratios[name][0])

@@ -16,14 +16,9 @@ It prints the wall time and the number of SQL queries of both, and their ratio.
 Run it through ``benchmarks/run pool_release [--leads N] [--due-ratio R]``.
 """
 
-import argparse
 from datetime import timedelta
 
-from _common import measure, seed_open_opportunities
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, seed_open_opportunities, superuser_env
 
 SEED_TAG = "bench-pool"
 
@@ -77,7 +72,9 @@ def naive_due(env):
     Company = env["res.company"]
     leads = Lead.search([*Lead._showroom_open_domain(), ("user_id", "!=", False)])
     last_done = dict(
-        env["mail.activity"].with_context(active_test=False)._read_group(
+        env["mail.activity"]
+        .with_context(active_test=False)
+        ._read_group(
             [
                 ("res_model", "=", "crm.lead"),
                 ("active", "=", False),
@@ -129,16 +126,12 @@ def sql_due(env):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--due-ratio", type=float, default=0.01)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         _users, total, _gaps = seed_open_opportunities(
             env,
             tag=SEED_TAG,
@@ -150,17 +143,15 @@ def main():
             deadlines=(0, 6),
         )
         due = seed_history(env, args.due_ratio)
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities, {due:,} due for the pool")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive_released, naive_time, naive_queries = measure(env, naive_release)
-        cr.rollback()
+        env.cr.rollback()
     print(f"naive loop : {naive_time:8.2f} s  {naive_queries:>8,} queries  released {naive_released:,}")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive_found, naive_due_time, _queries = measure(env, lambda env: len(naive_due(env)))
         found, sql_due_time, _queries = measure(env, sql_due)
     print(
@@ -168,14 +159,12 @@ def main():
         f"({naive_due_time / sql_due_time:.1f}x), {naive_found:,} / {found:,} due"
     )
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         released, cron_time, cron_queries = measure(env, lambda env: env["crm.lead"]._cron_showroom_pool_release())
-        cr.commit()
+        env.cr.commit()
     print(f"release    : {cron_time:8.2f} s  {cron_queries:>8,} queries  released {released:,}")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         again, again_time, again_queries = measure(env, lambda env: env["crm.lead"]._cron_showroom_pool_release())
     print(f"second run : {again_time:8.2f} s  {again_queries:>8,} queries  released {again:,} (exactly once)")
     print(

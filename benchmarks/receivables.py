@@ -23,12 +23,11 @@ the finance list (``showroom.receivable.report``). Run it through
 ``benchmarks/run receivables [--partners N] [--lines M] [--credit-share F]``.
 """
 
-import argparse
 import time
 
-import odoo
-from odoo import Command, api, fields
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, open_registry, superuser_env
+
+from odoo import Command, fields
 from odoo.tools import SQL
 
 SEED_TAG = "bench-receivables"
@@ -109,9 +108,7 @@ def seed(env, partners_count, lines_count, credit_share):
     # credit notes not matched yet: one open credit line each, 1.5 installments,
     # dated over the last 120 days, of customers spread over all (g * 7919)
     credit = SQL("(1500 + mod(g, 89) * 15)::numeric")
-    credit_ids = clone_moves(
-        cr, template, partners, "BENCHCR/", "out_refund", credits_count, credit, partner_step=7919
-    )
+    credit_ids = clone_moves(cr, template, partners, "BENCHCR/", "out_refund", credits_count, credit, partner_step=7919)
     clone_lines(
         cr,
         receivable_line,
@@ -162,7 +159,18 @@ def clone_moves(cr, template, partners, prefix, move_type, count, total, partner
 
 
 def clone_lines(
-    cr, receivable_line, income_line, partners, prefix, series, move_ids, *, amount, residual, due, installments,
+    cr,
+    receivable_line,
+    income_line,
+    partners,
+    prefix,
+    series,
+    move_ids,
+    *,
+    amount,
+    residual,
+    due,
+    installments,
     partner_step=1,
 ):
     """The receivable lines (one per row of ``series``: move_id, g, k) of the
@@ -320,15 +328,14 @@ def measure(registry, func, repeat):
     """Best wall time of ``repeat`` runs, each in a fresh cursor with empty caches."""
     best = None
     for _i in range(repeat):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(registry) as env:
             env.invalidate_all()
-            queries_before = cr.sql_log_count
+            queries_before = env.cr.sql_log_count
             start = time.perf_counter()
             result = func(env)
             elapsed = time.perf_counter() - start
-            queries = cr.sql_log_count - queries_before
-            cr.rollback()
+            queries = env.cr.sql_log_count - queries_before
+            env.cr.rollback()
         if best is None or elapsed < best[1]:
             best = (result, elapsed, queries)
     return best
@@ -349,19 +356,15 @@ def same_figures(expected, actual, partner_ids):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--credit-share", type=float, default=0.05, help="share of the lines that are open credits")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each way")
     parser.add_argument("--reseed", action="store_true", help="seed anew even if a seed of this size exists")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         start = time.perf_counter()
         partners, lines = (
             existing_seed(env, args.partners, args.lines, args.credit_share) if not args.reseed else (None, 0)
@@ -372,7 +375,7 @@ def main():
             )
         else:
             partners, lines = seed(env, args.partners, args.lines, args.credit_share)
-            cr.commit()
+            env.cr.commit()
             print(
                 f"seeded {len(partners):,} customers with {lines:,} open receivable lines "
                 f"in {time.perf_counter() - start:.1f} s"

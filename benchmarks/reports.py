@@ -19,16 +19,11 @@ checks that both count the same. Run it through
 ``benchmarks/run reports [--leads N] [--activities A] [--consultants C] [--reuse]``.
 """
 
-import argparse
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from _common import measure
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
 SEED_TAG = "bench-reports"
 TEAM_NAME = "Benchmark Reports"
@@ -274,37 +269,31 @@ def report_figures(env, team, timings):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--activities", type=int, default=2_000_000)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3, help="runs of the reports (the median is reported)")
     parser.add_argument("--reuse", action="store_true", help="keep the data of the previous seed")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         if args.reuse:
             team_id = env["crm.team"].search([("name", "=", TEAM_NAME)], limit=1).id
-            cr.execute("SELECT COUNT(*) FROM crm_lead WHERE referred = %s", [SEED_TAG])
-            print(f"reusing the seeded {cr.fetchone()[0]:,} showroom opportunities")
+            env.cr.execute("SELECT COUNT(*) FROM crm_lead WHERE referred = %s", [SEED_TAG])
+            print(f"reusing the seeded {env.cr.fetchone()[0]:,} showroom opportunities")
         else:
             team_id = seed(env, leads=args.leads, consultants=args.consultants, activities=args.activities).id
-            cr.commit()
+            env.cr.commit()
             print(f"seeded {args.leads:,} showroom opportunities, {args.activities:,} done follow-ups")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive, naive_time, naive_queries = measure(env, naive_figures, env["crm.team"].browse(team_id))
     print(f"naive loop : {naive_time:8.2f} s  {naive_queries:>9,} queries")
 
     timings = defaultdict(list)
     totals, queries = [], []
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         for _run in range(args.runs):
             figures, run_time, run_queries = measure(env, report_figures, env["crm.team"].browse(team_id), timings)
             totals.append(run_time)

@@ -13,15 +13,10 @@ checks that both count the same. Run it through
 ``benchmarks/run team_followups [--leads N] [--consultants C]``.
 """
 
-import argparse
 import statistics
 from collections import Counter
 
-from _common import measure, seed_open_opportunities
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, measure, open_registry, seed_open_opportunities, superuser_env
 
 SEED_TAG = "bench-team-followups"
 
@@ -56,18 +51,14 @@ def dashboard_figures(env, users):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--gap-ratio", type=float, default=0.10)
     parser.add_argument("--runs", type=int, default=5, help="runs of the dashboard (the median is reported)")
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         users, total, gaps = seed_open_opportunities(
             env,
             tag=SEED_TAG,
@@ -79,17 +70,15 @@ def main():
             deadlines=(-5, 10),
         )
         user_ids = users.ids
-        cr.commit()
+        env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities of {len(user_ids)} consultants, {gaps:,} without a follow-up")
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         naive, naive_time, naive_queries = measure(env, naive_figures, env["res.users"].browse(user_ids))
     print(f"naive loop : {naive_time:8.2f} s  {naive_queries:>8,} queries")
 
     times, queries = [], []
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(registry) as env:
         for _run in range(args.runs):
             figures, run_time, run_queries = measure(env, dashboard_figures, env["res.users"].browse(user_ids))
             times.append(run_time)

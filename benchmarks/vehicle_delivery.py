@@ -16,14 +16,11 @@ It prints the wall time and the number of SQL queries of each, and the ratios.
 Run it through ``benchmarks/run vehicle_delivery [--vehicles N]``.
 """
 
-import argparse
 import time
 
-from _common import measure
+from _common import benchmark_parser, measure, open_registry, superuser_env
 
-import odoo
-from odoo import Command, api
-from odoo.modules.registry import Registry
+from odoo import Command
 
 SEED_TAG = "bench-vehicle"
 
@@ -152,34 +149,28 @@ def launch_activity_schedule_loop(env, vehicles):
     return env["mail.activity"].search_count([("res_model", "=", "showroom.vehicle"), ("res_id", "in", vehicles.ids)])
 
 
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--vehicles", type=int, default=1000)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
     context = {"tz": "Asia/Shanghai"}
 
     start = time.perf_counter()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, context)
+    with superuser_env(registry, context) as env:
         picking_ids = seed(env, args.vehicles)
-        cr.commit()
+        env.cr.commit()
     print(
         f"seeded {args.vehicles:,} vehicles in stock and as many confirmed orders "
         f"in {time.perf_counter() - start:.1f} s"
     )
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, context)
+    with superuser_env(registry, context) as env:
         _none, deliver_time, deliver_queries = measure(env, deliver, picking_ids)
         vehicles = env["showroom.vehicle"].search([("delivery_picking_id", "in", picking_ids)])
         created = env["mail.activity"].search_count(
             [("res_model", "=", "showroom.vehicle"), ("res_id", "in", vehicles.ids)]
         )
-        cr.rollback()
+        env.cr.rollback()
     print(
         f"delivery of {len(vehicles):,} vehicles in one batch (stock + vehicles + {created:,} follow-ups): "
         f"{deliver_time:7.2f} s {deliver_queries:>8,} queries"
@@ -191,11 +182,10 @@ def main():
         ("plan, dialog per vehicle", launch_wizard_per_vehicle),
         ("plan, activity_schedule loop", launch_activity_schedule_loop),
     ):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, context)
+        with superuser_env(registry, context) as env:
             vehicles = delivered_vehicles(env, picking_ids)
             created, seconds, queries = measure(env, func, vehicles)
-            cr.rollback()
+            env.cr.rollback()
         results[label] = (seconds, queries)
         print(
             f"{label:30}: {seconds:7.2f} s {queries:>8,} queries  {created:,} follow-ups "

@@ -13,23 +13,18 @@ both, their ratio, and checks that both link the same cards. Run it through
 ``benchmarks/run visit_cards [--leads N] [--consultants C] [--visits V]``.
 """
 
-import argparse
 import time
 
-from team_followups import seed
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
+from _common import benchmark_parser, open_registry, seed_open_opportunities, superuser_env
+from team_followups import SEED_TAG
 
 
 def visit_values(env, visits):
     """Cards of a day: most for open opportunities (their mobile and consultant),
     every fifth for a new customer."""
     env.cr.execute(
-        "SELECT mobile, user_id, contact_name FROM crm_lead WHERE referred = 'bench-team-followups' "
-        "ORDER BY id LIMIT %s",
-        [visits],
+        "SELECT mobile, user_id, contact_name FROM crm_lead WHERE referred = %s ORDER BY id LIMIT %s",
+        [SEED_TAG, visits],
     )
     values = []
     for index, (mobile, user_id, name) in enumerate(env.cr.fetchall()):
@@ -63,28 +58,32 @@ def measure(env, func, vals_list):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--consultants", type=int, default=200)
     parser.add_argument("--visits", type=int, default=5_000)
-    args, odoo_args = parser.parse_known_args()
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    args, registry = open_registry(parser)
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        _users, total, _gaps = seed(env, args.leads, args.consultants, 0.1)
-        cr.commit()
+    with superuser_env(registry) as env:
+        _users, total, _gaps = seed_open_opportunities(
+            env,
+            tag=SEED_TAG,
+            team_name="Benchmark Team Follow-ups",
+            login_prefix="bench_team_consultant_",
+            consultants=args.consultants,
+            leads=args.leads,
+            gap_ratio=0.1,
+            deadlines=(-5, 10),
+        )
+        env.cr.commit()
     print(f"seeded {total:,} open showroom opportunities of {args.consultants} consultants")
 
     results = {}
     for label, func in (("naive loop", naive_create), ("batch", batch_create)):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(registry) as env:
             vals_list = visit_values(env, args.visits)
             results[label] = measure(env, func, vals_list)
-            cr.rollback()
+            env.cr.rollback()
         linked, elapsed, queries = results[label]
         print(
             f"{label:<11}: {elapsed:8.2f} s  {queries:>8,} queries  "

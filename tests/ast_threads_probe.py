@@ -2,60 +2,53 @@
 they load the addons' manifests (scripts/testenv/sitecustomize.py). Prints what the
 constructions raised, one line each ("ok" when nothing did).
 
-A garbage collection inside thread A's construction runs a finalizer that lets
-thread B start its own; a collection inside B's lets A finish. On CPython 3.11
-before 3.11.8 (gh-106905) A then fails with "AST constructor recursion depth
-mismatch". With scripts/testenv's lock, B waits for A: the finalizers' waits are
-bounded, so the probe ends either way.
+A garbage collection inside thread A's AST construction runs a finalizer that waits
+for thread B to build an AST of its own. On CPython 3.11 before 3.11.8 (gh-106905)
+B's construction resets the recursion depth A's was counting, and A then fails with
+"AST constructor recursion depth mismatch". With scripts/testenv's lock B waits for
+A instead, and A's wait ends after ``WAIT`` seconds.
 """
 
 import ast
 import gc
 import threading
-import time
 
 SOURCE = "x = [" + ", ".join(f"({i}, {{'a': [{i}]}})" for i in range(2000)) + "]"
-WAIT = 1.0
+WAIT = 2.0
 errors = []
-b_may_start = threading.Event()
-a_may_finish = threading.Event()
+a_paused = threading.Event()
+b_built = threading.Event()
 
 
-class Pause:
-    """Cyclic garbage: the collector, not reference counting, runs its finalizer."""
+class PauseA:
+    """Cyclic garbage: the collector, not reference counting, runs its finalizer,
+    inside the construction of A's AST (the first allocations that trigger one)."""
 
-    def __init__(self, action):
-        self.action = action
+    def __init__(self):
         self.cycle = self
 
     def __del__(self):
-        self.action()
+        a_paused.set()
+        b_built.wait(WAIT)
 
 
-def pause_a():
-    b_may_start.set()
-    a_may_finish.wait(WAIT)
-
-
-def pause_b():
-    a_may_finish.set()
-    time.sleep(WAIT / 2)
-
-
-def build(pause):
-    Pause(pause)
+def build(garbage=False, after=None):
+    if garbage:
+        PauseA()
     try:
         ast.parse(SOURCE)
     except SystemError as exc:
         errors.append(f"SystemError: {exc}")
+    if after:
+        after.set()
 
 
 gc.collect()
 gc.set_threshold(50)
-thread_a = threading.Thread(target=build, args=(pause_a,))
+thread_a = threading.Thread(target=build, args=(True,))
 thread_a.start()
-b_may_start.wait(WAIT)
-thread_b = threading.Thread(target=build, args=(pause_b,))
+a_paused.wait(WAIT)
+thread_b = threading.Thread(target=build, args=(False, b_built))
 thread_b.start()
 thread_a.join()
 thread_b.join()

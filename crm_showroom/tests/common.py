@@ -67,14 +67,8 @@ class ShowroomCase(TransactionCase):
             cls.env, login="sr_manager", name="Zhao Manager", tz="Asia/Shanghai",
             groups="crm_showroom.group_showroom_manager",
         )
-        cls.consultant = mail_new_test_user(
-            cls.env, login="sr_consultant", name="Li Consultant", tz="Asia/Shanghai",
-            groups="crm_showroom.group_showroom_consultant",
-        )
-        cls.consultant_2 = mail_new_test_user(
-            cls.env, login="sr_consultant2", name="Wang Consultant", tz="Asia/Shanghai",
-            groups="crm_showroom.group_showroom_consultant",
-        )
+        cls.consultant = cls._new_consultant("sr_consultant", "Li Consultant")
+        cls.consultant_2 = cls._new_consultant("sr_consultant2", "Wang Consultant")
         cls.team = cls.env["crm.team"].create(
             {
                 "name": "Test Showroom",
@@ -156,6 +150,13 @@ class ShowroomCase(TransactionCase):
     def _open_followups(lead):
         return lead.env["mail.activity"].search(
             [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id), ("is_showroom_followup", "=", True)]
+        )
+
+    @classmethod
+    def _new_consultant(cls, login, name):
+        """A showroom consultant working in Shanghai's day."""
+        return mail_new_test_user(
+            cls.env, login=login, name=name, tz="Asia/Shanghai", groups="crm_showroom.group_showroom_consultant"
         )
 
     @staticmethod

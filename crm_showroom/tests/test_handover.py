@@ -23,10 +23,7 @@ class TestHandover(ShowroomMileageCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.consultant_3 = mail_new_test_user(
-            cls.env, login="sr_consultant3", name="Zhang Consultant", tz="Asia/Shanghai",
-            groups="crm_showroom.group_showroom_consultant",
-        )
+        cls.consultant_3 = cls._new_consultant("sr_consultant3", "Zhang Consultant")
         cls.team.member_ids |= cls.consultant_3
         # the leaving consultant: four more open opportunities (five with the one the car was sold from),
         # a base customer with the car they bought, a won opportunity (stays: not open)
@@ -124,10 +121,7 @@ class TestHandover(ShowroomMileageCase):
     def test_opportunities_stay_in_their_showroom_team(self):
         """A recipient outside the team (a colleague of another showroom): stock crm
         would move each opportunity to the recipient's default team."""
-        newcomer = mail_new_test_user(
-            self.env, login="sr_newcomer", name="Newcomer", tz="Asia/Shanghai",
-            groups="crm_showroom.group_showroom_consultant",
-        )
+        newcomer = self._new_consultant("sr_newcomer", "Newcomer")
         self.plain_team.member_ids |= newcomer
         self._wizard(recipient_ids=[(6, 0, newcomer.ids)]).action_hand_over()
         self.assertEqual(self.leads.user_id, newcomer)

@@ -31,10 +31,7 @@ class TestPool(ShowroomCase):
                 "showroom_pool_cooloff_days": 30,
             }
         )
-        cls.outsider = mail_new_test_user(
-            cls.env, login="sr_outsider", name="Zhou Outsider", tz="Asia/Shanghai",
-            groups="crm_showroom.group_showroom_consultant",
-        )
+        cls.outsider = cls._new_consultant("sr_outsider", "Zhou Outsider")
         cls.other_team = cls.env["crm.team"].create(
             {"name": "Other Showroom", "is_showroom": True, "member_ids": [(6, 0, cls.outsider.ids)]}
         )

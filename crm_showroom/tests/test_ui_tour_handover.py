@@ -1,7 +1,5 @@
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
 from .common import ShowroomCase
 
 REASON = "Li leaves the company on 31 March."
@@ -17,10 +15,7 @@ class TestShowroomHandoverTour(HttpCase, ShowroomCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.consultant_3 = mail_new_test_user(
-            cls.env, login="sr_consultant3", name="Zhang Consultant", tz="Asia/Shanghai",
-            groups="crm_showroom.group_showroom_consultant",
-        )
+        cls.consultant_3 = cls._new_consultant("sr_consultant3", "Zhang Consultant")
         cls.team.member_ids |= cls.consultant_3
 
     def _leaving_consultants_leads(self):
